@@ -1,0 +1,180 @@
+// Message contracts shared by the workflow, the activities, the API and the tests.
+// Plain types and constants only: this module is bundled into workflow code.
+
+export const PROVIDER_NAMES = ['mx', 'meld', 'spinwheel'] as const;
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
+
+/**
+ * The provider resource a check refreshes.
+ * - mx: userId = MX user guid/id, memberId = MX member guid/id
+ * - meld: userId = Meld customerId, memberId = Meld connectionId
+ * - spinwheel: userId = Spinwheel userId, memberId absent (the user's liabilities are the accounts)
+ */
+export interface ResourceRef {
+  userId: string;
+  memberId?: string;
+}
+
+/** An amount of money in integer minor units of an ISO 4217 currency (e.g. 1999 USD = $19.99). */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface CheckTimeouts {
+  /** Overall deadline for the refresh to finish (default 10 min). */
+  overallSeconds?: number;
+  /** How long to wait for MFA answers once challenged (default 5 min). */
+  mfaSeconds?: number;
+  /** First poll interval; providers impose a floor (MX: 3 s). */
+  pollIntervalSeconds?: number;
+  /** Poll backoff cap (default 60 s). */
+  maxPollIntervalSeconds?: number;
+}
+
+export interface BalanceCheckInput {
+  provider: ProviderName;
+  resource: ResourceRef;
+  /** Only return (and judge) these provider account ids. */
+  accountIds?: string[];
+  /** With requiredAmount: answer "can this account fund this amount?". */
+  fundingAccountId?: string;
+  requiredAmount?: Money;
+  timeouts?: CheckTimeouts;
+  /** Who asked (API key name / service), shown to operators. */
+  requestedBy?: string;
+}
+
+export type CheckStatus = 'COMPLETED' | 'FAILED' | 'ACTION_REQUIRED' | 'NOT_SUPPORTED' | 'TIMED_OUT' | 'CANCELED';
+
+export type CheckPhase =
+  | 'STARTING'
+  | 'REFRESHING'
+  | 'WAITING_FOR_MFA'
+  | 'ANSWERING_MFA'
+  | 'READING_BALANCES'
+  | 'DONE';
+
+export interface Reason {
+  /** Stable machine code, e.g. MFA_TIMEOUT, PROVIDER_DENIED, RECONNECT_REQUIRED, REFRESH_EXHAUSTED. */
+  code: string;
+  message: string;
+  /** When the caller may try again (ISO 8601), e.g. from Retry-After or nextEligibleRefreshOn. */
+  retryAt?: string;
+}
+
+export type AccountKind = 'DEPOSITORY' | 'CREDIT' | 'LOAN' | 'INVESTMENT' | 'OTHER';
+export type Freshness = 'REALTIME' | 'CACHED';
+
+/** One account's balances, in integer minor units. For CREDIT/LOAN, `current` is the amount owed (positive). */
+export interface NormalizedBalance {
+  accountId: string;
+  name?: string;
+  kind: AccountKind;
+  /** Provider's own type/subtype, for reference (e.g. CHECKING, CREDIT_CARD). */
+  providerType?: string;
+  currency: string;
+  current: number | null;
+  /** Spendable now: available balance (DEPOSITORY) or available credit (CREDIT); null when unknown. */
+  available: number | null;
+  /** Credit limit, when the provider gives one. */
+  limit: number | null;
+  /** Sum of pending debits minus credits, when read from the provider (used when available is unknown). */
+  pending?: number | null;
+  asOf: string | null;
+  freshness: Freshness;
+  /** Why this account is not REALTIME (e.g. Spinwheel REFRESH_EXHAUSTED). */
+  note?: Reason;
+}
+
+export type SufficiencyDecision = 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+export type SufficiencyBasis = 'AVAILABLE' | 'AVAILABLE_CREDIT' | 'CURRENT_LESS_PENDING' | 'NONE';
+
+export interface Sufficiency {
+  decision: SufficiencyDecision;
+  basis: SufficiencyBasis;
+  fundingAccountId: string;
+  requiredAmount: Money;
+  /** The spendable amount the decision used, when known. */
+  availableAmount: Money | null;
+  reason?: Reason;
+}
+
+export interface BalanceCheckResult {
+  status: CheckStatus;
+  provider: ProviderName;
+  resource: ResourceRef;
+  reason?: Reason;
+  balances: NormalizedBalance[];
+  sufficiency?: Sufficiency;
+  startedAt: string;
+  finishedAt: string;
+  /** How many status polls (durable-timer wakeups that read the provider) the check used. */
+  polls: number;
+  /** How many provider events (signals) the check accepted. */
+  eventsAccepted: number;
+  mfaRounds: number;
+}
+
+/** A challenge as shown to the caller: labels and options, never answers. */
+export interface ChallengeView {
+  id: string;
+  type: 'TEXT' | 'OPTIONS' | 'TOKEN' | 'IMAGE_DATA' | 'IMAGE_OPTIONS';
+  label: string;
+  fieldName?: string;
+  options?: { id: string; label: string; value: string }[];
+  imageData?: string;
+}
+
+export interface BalanceCheckState {
+  phase: CheckPhase;
+  provider: ProviderName;
+  resource: ResourceRef;
+  /** Last raw provider status seen (e.g. MX connection_status). */
+  providerStatus: string | null;
+  challenges: ChallengeView[];
+  polls: number;
+  nextPollAt: string | null;
+  deadline: string;
+  mfaDeadline: string | null;
+  startedAt: string;
+  result: BalanceCheckResult | null;
+}
+
+/** A provider webhook, verified and normalized by the API, delivered to the workflow as a signal. */
+export interface ProviderEvent {
+  /** Used to drop duplicates. */
+  eventId: string;
+  provider: ProviderName;
+  kind: 'REFRESH_STARTED' | 'REFRESH_COMPLETED' | 'REFRESH_FAILED' | 'STATUS_CHANGED';
+  /** Raw provider status carried by the event, e.g. CHALLENGED, DENIED, COMPLETED. */
+  providerStatus?: string;
+  /** When the provider says it happened (ISO 8601); events older than the refresh are stale. */
+  occurredAt?: string;
+  /** Provider job/request id the event is about, when it names one. */
+  refreshId?: string;
+}
+
+export interface MfaAnswer {
+  challengeId: string;
+  value: string;
+}
+
+export interface MfaSubmission {
+  answers: MfaAnswer[];
+}
+
+export interface MfaAccepted {
+  accepted: true;
+  round: number;
+}
+
+/** Failure types of MFA update rejections; the API maps NotAwaitingMfa → 409, InvalidMfaAnswer → 422. */
+export const MFA_NOT_AWAITING = 'NotAwaitingMfa';
+export const MFA_INVALID_ANSWER = 'InvalidMfaAnswer';
+
+export const TASK_QUEUE = 'balance-check';
+
+export function balanceCheckWorkflowId(provider: ProviderName, resource: ResourceRef): string {
+  return ['balance-check', provider, resource.userId, resource.memberId ?? '-'].join(':');
+}

@@ -1,0 +1,102 @@
+// What the workflow learns from a provider, through activities. Plain data (workflow-safe).
+import type { ChallengeView, MfaAnswer, NormalizedBalance, ProviderName, Reason, ResourceRef } from './balance-check';
+
+/** How the workflow should wait for this provider; returned by startRefresh so the workflow holds no provider table. */
+export interface PollingProfile {
+  /** Floor between status reads (MX asks for ≥ 3 s). */
+  minIntervalMs: number;
+  /** Backoff cap. */
+  maxIntervalMs: number;
+  /** Whether a completion event (webhook) alone may end the wait, or a status read must confirm it. */
+  trustCompletionEvent: boolean;
+  /** Consecutive failed reads required before failing (MX's widget waits for two). */
+  failureConfirmations: number;
+}
+
+export interface AccountEligibility {
+  accountId: string;
+  eligible: boolean;
+  reason?: Reason;
+}
+
+export interface RefreshStartRequest {
+  provider: ProviderName;
+  resource: ResourceRef;
+  /** Deterministic per check (a UUID made in the workflow): the provider-side idempotency key. */
+  refreshKey: string;
+  accountIds?: string[];
+}
+
+export type RefreshStartState =
+  /** A refresh is running (a new one, or one already running that we joined). */
+  | 'STARTED'
+  /** Nothing may be refreshed now; read cached balances (e.g. every Spinwheel card ineligible). */
+  | 'NOT_REFRESHABLE'
+  /** The user must act at the provider (Meld RECONNECT_REQUIRED). */
+  | 'ACTION_REQUIRED'
+  /** Provider refused: nothing will happen (e.g. throttled without retry, unknown resource). */
+  | 'FAILED';
+
+export interface RefreshStart {
+  state: RefreshStartState;
+  /** Provider's job/request id, or the refreshKey when the provider has none. */
+  refreshId: string;
+  /** Provider-side start time used to judge freshness of later events and balances. */
+  startedAt: string;
+  polling: PollingProfile;
+  reason?: Reason;
+  /** Per-account eligibility when the provider decides per account (Spinwheel). */
+  accounts?: AccountEligibility[];
+  /** Whether the provider can ask for MFA during this refresh. */
+  mfaPossible: boolean;
+}
+
+export interface RefreshRef {
+  provider: ProviderName;
+  resource: ResourceRef;
+  refreshKey: string;
+  refreshId: string;
+  startedAt: string;
+  accountIds?: string[];
+}
+
+export type RefreshState = 'RUNNING' | 'SUCCEEDED' | 'CHALLENGED' | 'FAILED' | 'ACTION_REQUIRED';
+
+export interface RefreshStatus {
+  state: RefreshState;
+  /** Raw provider status, e.g. MX connection_status, Spinwheel refreshTransactionStatus. */
+  providerStatus: string;
+  reason?: Reason;
+  /** Present when CHALLENGED and the status call already carries them (MX). */
+  challenges?: ChallengeView[];
+  /** Accounts whose refresh failed while others succeeded (Spinwheel per-card FAILED). */
+  failedAccounts?: { accountId: string; reason: Reason }[];
+}
+
+export interface BalancesRequest extends RefreshRef {
+  /** Whether this check's refresh succeeded (→ REALTIME) or not (→ CACHED). */
+  refreshed: boolean;
+  /** Accounts to mark CACHED with a reason (ineligible or failed). */
+  cachedReasons?: { accountId: string; reason: Reason }[];
+  /** Read pending transactions for accounts lacking an available balance (for sufficiency). */
+  withPending?: boolean;
+}
+
+export interface ChallengeAnswerRequest extends RefreshRef {
+  answers: MfaAnswer[];
+}
+
+/**
+ * One provider behind the workflow. Implementations live in providers/<name>/provider.ts and
+ * are listed once in providers/registry.ts. They throw ApplicationFailure (see providers/http/errors.ts)
+ * for transport problems; provider *outcomes* are returned as data.
+ */
+export interface BalanceProvider {
+  readonly name: ProviderName;
+  startRefresh(req: RefreshStartRequest): Promise<RefreshStart>;
+  readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus>;
+  listBalances(req: BalancesRequest): Promise<NormalizedBalance[]>;
+  /** Providers with MFA only (MX). */
+  listChallenges?(ref: RefreshRef): Promise<ChallengeView[]>;
+  answerChallenges?(req: ChallengeAnswerRequest): Promise<void>;
+}
