@@ -34,7 +34,10 @@ export function decideSufficiency(
     decision: spendable.amount >= requiredAmount.amount ? 'SUFFICIENT' : 'INSUFFICIENT',
     basis: spendable.basis,
     availableAmount: { amount: spendable.amount, currency: account.currency },
-    ...(account.freshness === 'CACHED' && account.note ? { reason: account.note } : {}),
+    // A decision on a cached balance says so: the caller decides whether that is good enough.
+    ...(account.freshness === 'CACHED'
+      ? { reason: account.note ?? { code: 'CACHED_BALANCE', message: 'Decided on a cached balance' } }
+      : {}),
   };
 }
 

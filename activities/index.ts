@@ -1,0 +1,71 @@
+// Activities: the workflow's only door to providers. Dependencies come in through the factory,
+// so tests point the provider clients at simulators; credentials never enter workflow history.
+import { ApplicationFailure } from '@temporalio/common';
+import type { ChallengeView, NormalizedBalance, ProviderName, Reason } from '../contracts/balance-check';
+import type {
+  BalanceProvider,
+  BalancesRequest,
+  ChallengeAnswerRequest,
+  RefreshRef,
+  RefreshStart,
+  RefreshStartRequest,
+  RefreshStatus,
+} from '../contracts/provider';
+
+export type ProviderRegistry = Partial<Record<ProviderName, BalanceProvider>>;
+
+export interface ActivityDeps {
+  providers: ProviderRegistry;
+}
+
+export function createActivities({ providers }: ActivityDeps) {
+  const provider = (name: ProviderName): BalanceProvider => {
+    const found = providers[name];
+    if (!found) {
+      throw ApplicationFailure.nonRetryable(`Provider ${name} is not configured on this worker`, 'ProviderNotConfigured');
+    }
+    return found;
+  };
+  return {
+    async startRefresh(req: RefreshStartRequest): Promise<RefreshStart> {
+      return provider(req.provider).startRefresh(req);
+    },
+    async readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus> {
+      return provider(ref.provider).readRefreshStatus(ref);
+    },
+    async listChallenges(ref: RefreshRef): Promise<ChallengeView[]> {
+      const p = provider(ref.provider);
+      if (!p.listChallenges) throw ApplicationFailure.nonRetryable(`${ref.provider} has no MFA`, 'ProviderRejectedError');
+      return p.listChallenges(ref);
+    },
+    async answerChallenges(req: ChallengeAnswerRequest): Promise<void> {
+      const p = provider(req.provider);
+      if (!p.answerChallenges) throw ApplicationFailure.nonRetryable(`${req.provider} has no MFA`, 'ProviderRejectedError');
+      await p.answerChallenges(req);
+    },
+    async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
+      const balances = await provider(req.provider).listBalances(req);
+      return markFreshness(balances, req.refreshed, req.cachedReasons ?? []);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * One place decides freshness: REALTIME only when this check's refresh succeeded for the account;
+ * otherwise CACHED with the reason (per account, or '*' for all).
+ */
+export function markFreshness(
+  balances: NormalizedBalance[],
+  refreshed: boolean,
+  cachedReasons: { accountId: string; reason: Reason }[],
+): NormalizedBalance[] {
+  const reasonFor = (id: string) =>
+    cachedReasons.find((r) => r.accountId === id)?.reason ?? cachedReasons.find((r) => r.accountId === '*')?.reason;
+  return balances.map((b) => {
+    const reason = reasonFor(b.accountId) ?? b.note;
+    if (refreshed && !reason && b.freshness !== 'CACHED') return { ...b, freshness: 'REALTIME' };
+    return { ...b, freshness: 'CACHED', ...(reason ? { note: reason } : {}) };
+  });
+}

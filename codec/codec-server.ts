@@ -1,0 +1,122 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import type { Payload, PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import { PayloadDecryptionError } from './aes-gcm-codec';
+
+/*
+ * Remote codec for the Temporal Web UI and CLI, mounted at `/codec` (endpoints `/codec/encode|decode`).
+ * UI: `TEMPORAL_CODEC_ENDPOINT=https://<api>/codec` (dev server: `--ui-codec-endpoint`). The UI sends
+ * `Authorization` only with `TEMPORAL_CODEC_PASS_ACCESS_TOKEN=true`, and then it is the signed-in user's
+ * OIDC token, not our static bearer token: with `bearerToken` set, browser access needs a proxy that
+ * checks OIDC and injects the token; otherwise restrict by network. `TEMPORAL_CODEC_INCLUDE_CREDENTIALS`
+ * makes the UI send cookies, which is why we answer with Allow-Credentials. The CLI sends it with
+ * `--codec-endpoint https://<api>/codec --codec-auth "Bearer <token>"`. It decrypts anything it is
+ * given, so keep it off the public internet.
+ */
+export interface CodecRouterOptions {
+  codec: PayloadCodec;
+  /** When set, POSTs need `Authorization: Bearer <token>` (CLI: `--codec-auth "Bearer <token>"`). */
+  bearerToken?: string;
+  /** Exact origins (e.g. `http://localhost:8233`) whose browsers may call the codec; no wildcard on purpose. */
+  allowedOrigins: string[];
+  /** History pages can carry many payloads; express's 100kb default is too small. */
+  bodyLimit?: string;
+}
+
+// Temporal's remote codec protocol is proto3 JSON: every bytes field (data, metadata values) is base64.
+const jsonPayload = z.object({
+  metadata: z.record(z.string(), z.base64()).nullish(),
+  data: z.base64().nullish(),
+});
+const codecBody = z.object({ payloads: z.array(jsonPayload) });
+type JsonPayload = z.infer<typeof jsonPayload>;
+
+const fromJson = ({ metadata, data }: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(data ?? '', 'base64'),
+});
+const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+const toJson = ({ metadata, data }: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, b64(v)])),
+  data: b64(data ?? new Uint8Array()),
+});
+
+function problem(res: Response, status: number, title: string, detail: string): void {
+  res.status(status).type('application/problem+json').json({ type: 'about:blank', title, status, detail });
+}
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+export function createCodecRouter({
+  codec,
+  bearerToken,
+  allowedOrigins,
+  bodyLimit = '8mb',
+}: CodecRouterOptions): Router {
+  const router = Router();
+  const origins = new Set(allowedOrigins);
+  // Hash both sides so timingSafeEqual gets equal lengths and the compare leaks nothing about the token.
+  const expectedAuth = bearerToken ? digest(`Bearer ${bearerToken}`) : undefined;
+
+  router.use('/codec', (req, res, next) => {
+    const origin = req.get('origin');
+    res.vary('Origin'); // responses differ by origin, so caches must key on it
+    if (origin && origins.has(origin)) {
+      res.set('Access-Control-Allow-Origin', origin);
+      // The UI can be configured to send cookies/credentials to the codec (includeCredentials).
+      res.set('Access-Control-Allow-Credentials', 'true');
+    }
+    if (req.method === 'OPTIONS') {
+      // Preflights never carry Authorization, so they are answered before the auth check.
+      res.set('Access-Control-Allow-Methods', 'POST, OPTIONS');
+      res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, X-Namespace');
+      res.set('Access-Control-Max-Age', '600');
+      res.status(204).end();
+      return;
+    }
+    if (expectedAuth && !timingSafeEqual(digest(req.get('authorization') ?? ''), expectedAuth)) {
+      res.set('WWW-Authenticate', 'Bearer');
+      problem(res, 401, 'Unauthorized', 'A valid bearer token is required for the codec endpoints');
+      return;
+    }
+    next();
+  });
+
+  const handle = (op: 'encode' | 'decode') => async (req: Request, res: Response) => {
+    const parsed = codecBody.safeParse(req.body);
+    if (!parsed.success) {
+      problem(
+        res,
+        400,
+        'Malformed codec request',
+        `Expected {"payloads":[{"metadata":{k:base64},"data":base64}]}: ${z.prettifyError(parsed.error)}`,
+      );
+      return;
+    }
+    try {
+      const result = await codec[op](parsed.data.payloads.map(fromJson));
+      res.json({ payloads: result.map(toJson) });
+    } catch (err) {
+      // Undecryptable input (unknown key id, tampered bytes) is the caller's data problem, not a server fault.
+      if (err instanceof PayloadDecryptionError) problem(res, 422, 'Payload cannot be decoded', err.message);
+      else throw err;
+    }
+  };
+  const json = express.json({ limit: bodyLimit });
+  router.post('/codec/decode', json, handle('decode'));
+  router.post('/codec/encode', json, handle('encode'));
+
+  // body-parser errors (invalid JSON, too large, bad charset) carry a 4xx status; keep them problem+json.
+  router.use('/codec', (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    const status = (err as { status?: unknown }).status;
+    if (typeof status !== 'number' || status < 400 || status >= 500) return next(err);
+    problem(
+      res,
+      status,
+      status === 413 ? 'Payload too large' : 'Malformed codec request',
+      (err as Error).message,
+    );
+  });
+  return router;
+}

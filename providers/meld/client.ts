@@ -1,0 +1,190 @@
+// Meld Bank Linking HTTP client. Every call goes through requestJson (timeout, status
+// classification, zod validation); Meld-specific statuses are classified here.
+import type { z } from 'zod';
+import { fatalError, ProviderErrorType } from '../http/errors';
+import { requestJson, type FetchLike } from '../http/request-json';
+import { MELD_ASSUMPTIONS } from './assumptions';
+import { classifyMeldStatus, MeldConflict } from './errors';
+import {
+  meldAccountPageSchema,
+  meldAccountSchema,
+  meldConnectionListSchema,
+  meldConnectionSchema,
+  meldRefreshAnswerSchema,
+  meldTransactionPageSchema,
+  type MeldAccount,
+  type MeldConnection,
+  type MeldTransaction,
+} from './schemas';
+
+export interface MeldClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch: FetchLike;
+  timeoutMs: number;
+  /** Sent as Meld-Version (YYYY-MM-DD); Meld uses the account's default when absent. */
+  meldVersion?: string;
+  /** Page size for cursor searches (1–100). */
+  pageLimit?: number;
+}
+
+/** Refresh answers: started, or refused with 409 because the connection is not refreshable. */
+export type MeldRefreshOutcome =
+  | { kind: 'STARTED'; requestId: string }
+  | { kind: 'NOT_REFRESHABLE'; httpStatus: 409; message: string; providerCode?: string };
+
+export class MeldClient {
+  private readonly pageLimit: number;
+
+  constructor(private readonly opts: MeldClientOptions) {
+    this.pageLimit = Math.min(
+      Math.max(1, opts.pageLimit ?? MELD_ASSUMPTIONS.maxPageLimit),
+      MELD_ASSUMPTIONS.maxPageLimit,
+    );
+  }
+
+  /** All accounts of a customer's connection, following the `after` cursor to the end. */
+  async searchAccounts(q: { customerId: string; connectionId: string }): Promise<MeldAccount[]> {
+    return this.collectPages('accounts', (after) => {
+      const params = new URLSearchParams({
+        customerId: q.customerId,
+        connectionId: q.connectionId,
+        limit: String(this.pageLimit),
+      });
+      if (after) params.set('after', after);
+      return this.call('accounts', `/bank-linking/accounts?${params}`, meldAccountPageSchema).then((p) => ({
+        records: p.financialAccounts,
+      }));
+    });
+  }
+
+  async getAccount(financialAccountId: string): Promise<MeldAccount> {
+    return this.call(
+      'account',
+      `/bank-linking/accounts/${encodeURIComponent(financialAccountId)}`,
+      meldAccountSchema,
+    );
+  }
+
+  /** Meld documents GET /bank-linking/connections/{connectionId} (API reference, "Get an institution connection"). */
+  async getConnection(connectionId: string): Promise<MeldConnection> {
+    return this.call(
+      'connection',
+      `/bank-linking/connections/${encodeURIComponent(connectionId)}`,
+      meldConnectionSchema,
+    );
+  }
+
+  async listConnections(customerId: string): Promise<MeldConnection[]> {
+    const params = new URLSearchParams({ customerId });
+    const list = await this.call(
+      'connections',
+      `/bank-linking/connections?${params}`,
+      meldConnectionListSchema,
+    );
+    return list.connections;
+  }
+
+  /** Forces a balances refresh. 409 is an answer (not refreshable); 429 throws ProviderThrottledError. */
+  async refresh(connectionId: string): Promise<MeldRefreshOutcome> {
+    try {
+      const answer = await this.call(
+        'refresh',
+        `/bank-linking/connections/${encodeURIComponent(connectionId)}/refresh`,
+        meldRefreshAnswerSchema,
+        { method: 'POST', body: { products: ['BALANCES'] } },
+      );
+      return { kind: 'STARTED', requestId: answer.requestId };
+    } catch (err) {
+      if (!(err instanceof MeldConflict)) throw err;
+      return {
+        kind: 'NOT_REFRESHABLE',
+        httpStatus: 409,
+        message: err.message,
+        providerCode: err.body?.code ?? undefined,
+      };
+    }
+  }
+
+  /** PENDING transactions of one account (see MELD_ASSUMPTIONS.pendingTransactionsPath). */
+  async listPendingTransactions(q: {
+    customerId: string;
+    financialAccountId: string;
+  }): Promise<MeldTransaction[]> {
+    return this.collectPages('transactions', (after) => {
+      const params = new URLSearchParams({
+        customerId: q.customerId,
+        financialAccountId: q.financialAccountId,
+        status: 'PENDING',
+        limit: String(this.pageLimit),
+      });
+      if (after) params.set('after', after);
+      return this.call(
+        'transactions',
+        `${MELD_ASSUMPTIONS.pendingTransactionsPath}?${params}`,
+        meldTransactionPageSchema,
+      ).then((p) => ({ records: p.financialAccountTransactions, remaining: p.remaining ?? undefined }));
+    });
+  }
+
+  /** Cursor pagination: `after` = the last record's key; a short page (or remaining 0) ends it. */
+  private async collectPages<R extends { key?: string | null }>(
+    operation: string,
+    fetchPage: (after: string | undefined) => Promise<{ records: R[]; remaining?: number }>,
+  ): Promise<R[]> {
+    const all: R[] = [];
+    let after: string | undefined;
+    for (let page = 0; page < MELD_ASSUMPTIONS.maxPages; page++) {
+      const { records, remaining } = await fetchPage(after);
+      all.push(...records);
+      if (records.length < this.pageLimit || remaining === 0) return all;
+      const nextKey = records[records.length - 1]?.key ?? undefined;
+      // A full page without a moving cursor would loop forever: treat it as a broken answer.
+      if (!nextKey || nextKey === after) {
+        throw fatalError(
+          ProviderErrorType.InvalidResponse,
+          `meld ${operation} page lacks a usable cursor key`,
+          {
+            provider: 'meld',
+            operation,
+          },
+        );
+      }
+      after = nextKey;
+    }
+    throw fatalError(
+      ProviderErrorType.InvalidResponse,
+      `meld ${operation} exceeded ${MELD_ASSUMPTIONS.maxPages} pages`,
+      {
+        provider: 'meld',
+        operation,
+      },
+    );
+  }
+
+  private async call<T extends z.ZodType>(
+    operation: string,
+    path: string,
+    schema: T,
+    init: { method?: string; body?: unknown } = {},
+  ): Promise<z.infer<T>> {
+    const result = await requestJson({
+      provider: 'meld',
+      operation,
+      fetch: this.opts.fetch,
+      url: `${this.opts.baseUrl.replace(/\/+$/, '')}${path}`,
+      method: init.method,
+      body: init.body,
+      timeoutMs: this.opts.timeoutMs,
+      schema,
+      headers: {
+        // Meld wants the raw key after BASIC, not base64(user:pass).
+        Authorization: `BASIC ${this.opts.apiKey}`,
+        Accept: 'application/json',
+        ...(this.opts.meldVersion ? { 'Meld-Version': this.opts.meldVersion } : {}),
+      },
+      classify: (status, text, retryAfterMs) => classifyMeldStatus(operation, status, text, retryAfterMs),
+    });
+    return result.body;
+  }
+}

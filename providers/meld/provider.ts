@@ -1,0 +1,164 @@
+// Meld behind the BalanceProvider interface. Resource: userId = Meld customerId, memberId = connectionId.
+// Meld has no refresh-status endpoint: completion comes by webhook, and polls can only see whether
+// every account's balances.updatedAt moved past the refresh start.
+import { ApplicationFailure } from '@temporalio/common';
+import type { NormalizedBalance, Reason } from '../../contracts/balance-check';
+import type {
+  BalanceProvider,
+  PollingProfile,
+  RefreshRef,
+  RefreshStart,
+  RefreshStatus,
+} from '../../contracts/provider';
+import { fatalError, ProviderErrorType, type ProviderErrorDetails } from '../http/errors';
+import { MELD_ASSUMPTIONS } from './assumptions';
+import type { MeldClient } from './client';
+import { assessMeldConnection } from './connection-status';
+import { normalizeMeldAccount, sumPendingMinorUnits } from './normalize';
+import type { MeldAccount } from './schemas';
+
+/** Meld's webhooks are signed, so a completion event may end the wait on its own. */
+export const MELD_POLLING: PollingProfile = {
+  minIntervalMs: 5000,
+  maxIntervalMs: 60000,
+  trustCompletionEvent: true,
+  failureConfirmations: 1,
+};
+
+export function createMeldProvider(client: MeldClient, now: () => Date = () => new Date()): BalanceProvider {
+  const ids = (ref: { resource: { userId: string; memberId?: string } }) => {
+    const connectionId = ref.resource.memberId;
+    if (!connectionId) {
+      throw fatalError(ProviderErrorType.Rejected, 'Meld resources need memberId = connectionId', {
+        provider: 'meld',
+        operation: 'resource',
+      });
+    }
+    return { customerId: ref.resource.userId, connectionId };
+  };
+
+  async function accountsOf(ref: RefreshRef): Promise<MeldAccount[]> {
+    const accounts = await client.searchAccounts(ids(ref));
+    return ref.accountIds?.length ? accounts.filter((a) => ref.accountIds!.includes(a.id)) : accounts;
+  }
+
+  return {
+    name: 'meld',
+
+    async startRefresh(req): Promise<RefreshStart> {
+      const { connectionId } = ids(req);
+      const answer = (
+        state: RefreshStart['state'],
+        startedAt: Date,
+        extra: Partial<RefreshStart> = {},
+      ): RefreshStart => ({
+        state,
+        refreshId: req.refreshKey,
+        startedAt: startedAt.toISOString(),
+        polling: MELD_POLLING,
+        mfaPossible: false,
+        ...extra,
+      });
+      const before = await client.getConnection(connectionId);
+      const assessed = assessMeldConnection(before);
+      if (assessed.kind === 'ACTION_REQUIRED' || assessed.kind === 'FAILED') {
+        return answer(assessed.kind, now(), { reason: assessed.reason });
+      }
+      // Join the running refresh; its updatedAt will land after this instant.
+      if (assessed.kind === 'RUNNING') return answer('STARTED', now());
+
+      const startedAt = now();
+      try {
+        const outcome = await client.refresh(connectionId);
+        if (outcome.kind === 'STARTED') return answer('STARTED', startedAt, { refreshId: outcome.requestId });
+      } catch (err) {
+        const throttled = throttleReason(err);
+        if (throttled) return answer('FAILED', startedAt, { reason: throttled });
+        throw err;
+      }
+      // 409: the status changed between our read and the refresh; read it again and decide the same way.
+      const after = assessMeldConnection(await client.getConnection(connectionId));
+      if (after.kind === 'RUNNING') return answer('STARTED', startedAt);
+      if (after.kind !== 'REFRESHABLE') return answer(after.kind, startedAt, { reason: after.reason });
+      return answer('NOT_REFRESHABLE', startedAt, {
+        reason: {
+          code: 'REFRESH_CONFLICT',
+          message: 'Meld refused the refresh (409) while the connection reads refreshable',
+        },
+      });
+    },
+
+    async readRefreshStatus(ref): Promise<RefreshStatus> {
+      const connection = await client.getConnection(ids(ref).connectionId);
+      const assessed = assessMeldConnection(connection);
+      const providerStatus = connection.statusReason
+        ? `${connection.status}/${connection.statusReason}`
+        : connection.status;
+      if (assessed.kind === 'ACTION_REQUIRED' || assessed.kind === 'FAILED') {
+        return { state: assessed.kind, providerStatus, reason: assessed.reason };
+      }
+      if (assessed.kind === 'RUNNING') return { state: 'RUNNING', providerStatus };
+      const accounts = await accountsOf(ref);
+      const fresh = accounts.length > 0 && accounts.every((a) => updatedSince(a, ref.startedAt));
+      return { state: fresh ? 'SUCCEEDED' : 'RUNNING', providerStatus };
+    },
+
+    async listBalances(req): Promise<NormalizedBalance[]> {
+      const { customerId } = ids(req);
+      const accounts = await accountsOf(req);
+      return Promise.all(
+        accounts.map(async (account) => {
+          const note = cachedNote(account, req);
+          const lacksAvailable =
+            account.balances?.availableAmount === null || account.balances?.availableAmount === undefined;
+          let pending: number | undefined;
+          if (req.withPending && lacksAvailable) {
+            const txns = await client.listPendingTransactions({ customerId, financialAccountId: account.id });
+            pending = sumPendingMinorUnits(
+              txns,
+              account.balances?.currency ?? MELD_ASSUMPTIONS.currencyWhenAbsent,
+            );
+          }
+          return normalizeMeldAccount(account, { freshness: note ? 'CACHED' : 'REALTIME', note, pending });
+        }),
+      );
+    },
+  };
+}
+
+/** Why an account is not REALTIME, or undefined when it is. */
+function cachedNote(
+  account: MeldAccount,
+  req: { refreshed: boolean; startedAt: string; cachedReasons?: { accountId: string; reason: Reason }[] },
+) {
+  const listed = req.cachedReasons?.find((c) => c.accountId === account.id)?.reason;
+  if (listed) return listed;
+  if (!req.refreshed)
+    return { code: 'NOT_REFRESHED', message: 'Balance read from Meld without a completed refresh' };
+  // Meld refreshes per connection, but an institution may skip an account: say so rather than call it realtime.
+  if (!updatedSince(account, req.startedAt)) {
+    return {
+      code: 'NOT_UPDATED_BY_REFRESH',
+      message: 'The refresh completed but this account’s balance did not update',
+    };
+  }
+  return undefined;
+}
+
+function updatedSince(account: MeldAccount, startedAt: string): boolean {
+  const updatedAt = account.balances?.updatedAt ? Date.parse(account.balances.updatedAt) : NaN;
+  const granularity = MELD_ASSUMPTIONS.freshnessGranularityMs;
+  const since = Math.floor(Date.parse(startedAt) / granularity) * granularity;
+  return !Number.isNaN(updatedAt) && updatedAt >= since;
+}
+
+function throttleReason(err: unknown): Reason | undefined {
+  if (!(err instanceof ApplicationFailure) || err.type !== ProviderErrorType.Throttled) return undefined;
+  const details = err.details?.[0] as ProviderErrorDetails | undefined;
+  const reason: Reason = {
+    code: 'PROVIDER_THROTTLED',
+    message: 'Meld (or its service provider) throttled the refresh; not retrying',
+  };
+  if (details?.retryAt) reason.retryAt = details.retryAt;
+  return reason;
+}

@@ -1,0 +1,175 @@
+// MX behind the BalanceProvider interface. Stateless: everything a later call needs travels in the RefreshRef.
+import { ApplicationFailure } from '@temporalio/common';
+import type { ChallengeView, NormalizedBalance, Reason, ResourceRef } from '../../contracts/balance-check';
+import type { BalanceProvider, PollingProfile, RefreshStart } from '../../contracts/provider';
+import { fatalError, ProviderErrorType, type ProviderErrorDetails } from '../http/errors';
+import type { MxClient } from './client';
+import {
+  mapMxConnectionStatus,
+  mxFailureReason,
+  normalizeMxAccount,
+  pendingByAccount,
+  toChallengeView,
+} from './normalize';
+import type { MxMember } from './schemas';
+
+/** MX asks for status polls no faster than every 3 s; its widget fails only after two agreeing polls. */
+export const MX_POLLING: PollingProfile = {
+  minIntervalMs: 3000,
+  maxIntervalMs: 30_000,
+  trustCompletionEvent: true,
+  failureConfirmations: 2,
+};
+/** A 429 asking us to wait longer than this is the per-member refresh throttle, not a blip. */
+const THROTTLE_WAIT_LIMIT_MS = 60_000;
+
+export function createMxProvider(client: MxClient): BalanceProvider {
+  return {
+    name: 'mx',
+
+    async startRefresh(req): Promise<RefreshStart> {
+      const { userId, memberId } = mxResource(req.resource, 'check_balance');
+      // Taken before the call (whole seconds, MX's precision) so a job that finishes fast still counts.
+      const beforeCall = Math.floor(Date.now() / 1000) * 1000;
+      let member: MxMember;
+      try {
+        member = await client.checkBalance(userId, memberId);
+      } catch (err) {
+        const throttled = throttleReason(err);
+        if (!throttled) throw err;
+        return {
+          state: 'NOT_REFRESHABLE',
+          refreshId: `${memberId}:throttled`,
+          startedAt: new Date(beforeCall).toISOString(),
+          polling: MX_POLLING,
+          reason: throttled,
+          mfaPossible: false,
+        };
+      }
+      const startedAt = new Date(refreshStartFor(member, beforeCall)).toISOString();
+      return {
+        state: 'STARTED',
+        refreshId: `${member.guid ?? memberId}:${startedAt}`,
+        startedAt,
+        polling: MX_POLLING,
+        mfaPossible: true,
+      };
+    },
+
+    async readRefreshStatus(ref) {
+      const { userId, memberId } = mxResource(ref.resource, 'status');
+      const member = await client.readStatus(userId, memberId);
+      const providerStatus = member.connection_status ?? 'UNKNOWN';
+      const state = mapMxConnectionStatus(
+        member.connection_status ?? null,
+        member.is_being_aggregated ?? false,
+        member.successfully_aggregated_at ?? null,
+        ref.startedAt,
+      );
+      if (state === 'FAILED')
+        return { state, providerStatus, reason: mxFailureReason(member.connection_status ?? null) };
+      if (state !== 'CHALLENGED') return { state, providerStatus };
+      // The status body usually carries the challenges; the challenges call is the documented fallback.
+      const raw = member.challenges?.length
+        ? member.challenges
+        : await client.listChallenges(userId, memberId);
+      // CHALLENGED with nothing to answer is a moment between rounds: keep polling.
+      if (raw.length === 0) return { state: 'RUNNING', providerStatus };
+      return { state, providerStatus, challenges: raw.map(toChallengeView) };
+    },
+
+    async listChallenges(ref): Promise<ChallengeView[]> {
+      const { userId, memberId } = mxResource(ref.resource, 'challenges');
+      return (await client.listChallenges(userId, memberId)).map(toChallengeView);
+    },
+
+    async answerChallenges(req) {
+      const { userId, memberId } = mxResource(req.resource, 'resume');
+      // MX's resume takes an OPTIONS answer as the option's value; callers may send the option id we showed.
+      const current = await client.listChallenges(userId, memberId);
+      const answers = req.answers.map((a) => {
+        const options = current
+          .filter((c) => c.guid === a.challengeId)
+          .flatMap((c) => [...(c.options ?? []), ...(c.image_options ?? [])]);
+        const chosen = options.find((o) => o.guid === a.value && o.value);
+        return { guid: a.challengeId, value: chosen?.value ?? a.value };
+      });
+      await client.resume(userId, memberId, answers);
+    },
+
+    async listBalances(req): Promise<NormalizedBalance[]> {
+      const { userId, memberId } = mxResource(req.resource, 'accounts');
+      const accounts = await client.listAccounts(userId, memberId);
+      const wanted = req.accountIds?.length ? new Set(req.accountIds) : null;
+      // Closed accounts cannot fund anything; they are returned only when asked for by id.
+      const selected = accounts.filter((a) => (wanted ? wanted.has(a.guid) : !a.is_closed));
+      const startMs = Math.floor(Date.parse(req.startedAt) / 1000) * 1000;
+      const balances = selected.map((a) => {
+        const cached = req.cachedReasons?.find((r) => r.accountId === a.guid || r.accountId === '*')?.reason;
+        if (!req.refreshed)
+          return normalizeMxAccount(a, { freshness: 'CACHED', ...(cached ? { note: cached } : {}) });
+        // A refresh can succeed while MX could not update one account: its updated_at stays behind.
+        const stale = a.updated_at && Date.parse(a.updated_at) < startMs;
+        const note: Reason | undefined =
+          cached ??
+          (stale
+            ? { code: 'ACCOUNT_NOT_REFRESHED', message: 'MX did not update this account during the refresh' }
+            : undefined);
+        return normalizeMxAccount(a, { freshness: note ? 'CACHED' : 'REALTIME', ...(note ? { note } : {}) });
+      });
+      if (!req.withPending || !balances.some((b) => b.available === null)) return balances;
+      const pending = pendingByAccount(
+        await client.listPendingTransactions(userId, memberId),
+        (guid) => balances.find((b) => b.accountId === guid)?.currency ?? 'USD',
+      );
+      return balances.map((b) =>
+        b.available === null ? { ...b, pending: pending.get(b.accountId) ?? 0 } : b,
+      );
+    },
+  };
+}
+
+/**
+ * When this refresh counts from. Our clock just before the call, except:
+ * - A job is running (new, or one we joined): MX's own aggregated_at when earlier, so a worker clock
+ *   running ahead of MX's cannot make MX's successfully_aggregated_at look older than the start.
+ * - MX started nothing: check_balance also answers 202 inside MX's minimum interval, with the member
+ *   CONNECTED, not aggregating, and no job start since our call. MX's data is then as fresh as MX will
+ *   make it, so we count from that last job's start (aggregated_at ≤ successfully_aggregated_at): the
+ *   first status read reports SUCCEEDED on the existing data, and the accounts that job updated are
+ *   not flagged ACCOUNT_NOT_REFRESHED. The balances' asOf still shows their real age.
+ */
+function refreshStartFor(member: MxMember, beforeCall: number): number {
+  const lastJobStart = Date.parse(member.aggregated_at ?? '');
+  if (member.is_being_aggregated)
+    return Number.isNaN(lastJobStart) ? beforeCall : Math.min(beforeCall, lastJobStart);
+  const succeeded = Date.parse(member.successfully_aggregated_at ?? '');
+  if (member.connection_status?.toUpperCase() !== 'CONNECTED' || Number.isNaN(succeeded)) return beforeCall;
+  // A job start at/after our call means MX did start one, and it already finished.
+  if (!Number.isNaN(lastJobStart) && lastJobStart >= beforeCall) return beforeCall;
+  return Math.min(succeeded, Number.isNaN(lastJobStart) ? succeeded : lastJobStart, beforeCall);
+}
+
+/** The per-member refresh throttle (legacy docs: 5 per 2 h) → "read cached balances", not an activity retry loop. */
+function throttleReason(err: unknown): Reason | undefined {
+  if (!(err instanceof ApplicationFailure) || err.type !== ProviderErrorType.Retryable) return undefined;
+  const details = err.details?.[0] as ProviderErrorDetails | undefined;
+  const wait = typeof err.nextRetryDelay === 'number' ? err.nextRetryDelay : undefined;
+  if (details?.httpStatus !== 429 || wait === undefined || wait <= THROTTLE_WAIT_LIMIT_MS) return undefined;
+  return {
+    code: 'REFRESH_THROTTLED',
+    message: 'MX throttles balance refreshes for this member; showing the last balances',
+    retryAt: new Date(Date.now() + wait).toISOString(),
+  };
+}
+
+function mxResource(resource: ResourceRef, operation: string): { userId: string; memberId: string } {
+  if (!resource.memberId) {
+    throw fatalError(
+      ProviderErrorType.Rejected,
+      'An MX resource needs memberId (the member guid or your member id)',
+      { provider: 'mx', operation },
+    );
+  }
+  return { userId: resource.userId, memberId: resource.memberId };
+}

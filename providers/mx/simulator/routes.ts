@@ -1,0 +1,115 @@
+// The MX Platform API endpoints a balance check uses, answering as MX documents them.
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { MX_API_VERSION } from '../client';
+import type { MxJobs } from './jobs';
+import { accountJson, memberJson, paginate, statusJson, transactionJson, type MemberState } from './store';
+
+export interface RouteDeps {
+  members: () => Map<string, MemberState>;
+  jobs: MxJobs;
+  /** Skip starting a job when the last success is this recent (MX's minimum interval; 0 = off). */
+  minIntervalMs: number;
+  throttle: { max: number; windowMs: number };
+}
+
+const error = (res: Response, status: number, message: string) =>
+  res.status(status).json({ error: { message } });
+
+/** HTTP Basic client_id:api_key (401), then Accept-Version (406), as MX checks them. */
+export function mxGate(clientId: string, apiKey: string) {
+  const expected = `Basic ${Buffer.from(`${clientId}:${apiKey}`).toString('base64')}`;
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.get('authorization') !== expected)
+      return void error(res, 401, 'Unauthorized: HTTP Basic client_id:api_key required');
+    if (req.get('accept-version') !== MX_API_VERSION)
+      return void error(res, 406, `Accept-Version: ${MX_API_VERSION} required`);
+    next();
+  };
+}
+
+export function mxRoutes(deps: RouteDeps): Router {
+  const router = express.Router();
+  const base = '/users/:user/members/:member';
+
+  const find = (req: Request, res: Response): MemberState | undefined => {
+    const m = deps.members().get(String(req.params.member));
+    if (m && m.userGuid === req.params.user) return m;
+    error(res, 404, 'Member not found');
+    return undefined;
+  };
+
+  router.post(`${base}/check_balance`, (req, res) => {
+    const m = find(req, res);
+    if (!m) return;
+    if (m.job?.kind === 'other')
+      return void error(res, 409, 'A different job type is already running for this member');
+    // Already running (or waiting on MFA): 202 with the member, no new job.
+    if (m.job) return void res.status(202).json(memberJson(m));
+    const now = Date.now();
+    const lastSuccess = Date.parse(m.successfully_aggregated_at);
+    if (
+      deps.minIntervalMs > 0 &&
+      m.connection_status === 'CONNECTED' &&
+      now - lastSuccess < deps.minIntervalMs
+    ) {
+      return void res.status(202).json(memberJson(m));
+    }
+    m.starts = m.starts.filter((t) => now - t < deps.throttle.windowMs);
+    if (m.starts.length >= deps.throttle.max) {
+      const retryAfterS = Math.max(1, Math.ceil((m.starts[0]! + deps.throttle.windowMs - now) / 1000));
+      res.setHeader('Retry-After', String(retryAfterS));
+      return void error(res, 429, 'Balance refresh throttled for this member');
+    }
+    deps.jobs.start(m, 'balance');
+    res.status(202).json(memberJson(m));
+  });
+
+  router.get(`${base}/status`, (req, res) => {
+    const m = find(req, res);
+    if (m) res.status(200).json(statusJson(m));
+  });
+
+  router.get(`${base}/challenges`, (req, res) => {
+    const m = find(req, res);
+    if (!m) return;
+    if (m.connection_status !== 'CHALLENGED') return void res.status(204).end();
+    const { records, pagination } = paginate(m.challenges, req.query);
+    res.status(200).json({ challenges: records, pagination });
+  });
+
+  router.put(`${base}/resume`, (req, res) => {
+    const m = find(req, res);
+    if (!m) return;
+    const answers: unknown = (req.body as { member?: { challenges?: unknown } } | undefined)?.member
+      ?.challenges;
+    if (!Array.isArray(answers) || answers.length === 0)
+      return void error(res, 400, 'member.challenges[] required');
+    const outcome = deps.jobs.resume(m, answers as { guid?: unknown; value?: unknown }[]);
+    if (outcome.status !== 202) return void error(res, outcome.status, outcome.message ?? 'Refused');
+    res.status(202).json(memberJson(m));
+  });
+
+  router.get(`${base}/accounts`, (req, res) => {
+    const m = find(req, res);
+    if (!m) return;
+    const { records, pagination } = paginate(m.accounts, req.query);
+    res.status(200).json({ accounts: records.map((a) => accountJson(m, a)), pagination });
+  });
+
+  router.get(`${base}/transactions`, (req, res) => {
+    const m = find(req, res);
+    if (!m) return;
+    const from = Number(req.query.from_date ?? 0) * 1000;
+    const to = req.query.to_date ? Number(req.query.to_date) * 1000 : Infinity;
+    const all = m.transactions
+      .map((t) => transactionJson(m, t))
+      .filter((t) => {
+        const at = Date.parse(t.transacted_at);
+        return at >= from && at <= to;
+      });
+    const { records, pagination } = paginate(all, req.query);
+    res.status(200).json({ transactions: records, pagination });
+  });
+
+  return router;
+}

@@ -1,0 +1,137 @@
+// In-process Spinwheel simulator: Bearer auth, `{status, data}` envelopes, retrieve user,
+// refresh keyed by extRequestId, a status read, and REFRESH_TRANSACTION_STATUS webhooks.
+// Operations for injectFault: 'user' | 'refresh' | 'refresh_status' | '*'. refreshStarts(userId).
+import express from 'express';
+import type { Express, NextFunction, Request, Response } from 'express';
+import type { RunningSimulator, SimulatorControl, SimulatorOptions } from '../../simulator-kit';
+import { listenSimulator } from '../../simulator-kit';
+import { REALTIME_BALANCE_CAPABILITY, SUCCESS_STATUS } from '../assumptions';
+import type { SpinwheelOperation } from './faults';
+import { FaultQueue, playFault } from './faults';
+import { SpinwheelSandboxState } from './state';
+import type { WebhookHeader } from './webhooks';
+import { SpinwheelWebhookSender } from './webhooks';
+
+export interface SpinwheelSimulatorOptions extends SimulatorOptions {
+  secretKey: string;
+  /** The custom header Spinwheel would be configured to send with webhooks (a shared secret). */
+  webhookSecretHeader?: WebhookHeader;
+  /** Unscaled duration of a card refresh (default 4 s); multiplied by timeScale. */
+  jobDurationMs?: number;
+}
+
+export interface SpinwheelSimulator {
+  app: Express;
+  control: SimulatorControl;
+  /** Stops every pending timer (refresh jobs, delayed webhooks). */
+  dispose(): void;
+}
+
+function fail(res: Response, httpStatus: number, desc: string): void {
+  res.status(httpStatus).json({ status: { code: httpStatus, desc }, data: null });
+}
+
+export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): SpinwheelSimulator {
+  const webhooks = new SpinwheelWebhookSender(opts.webhookTarget, opts.webhookSecretHeader);
+  const duration = (opts.jobDurationMs ?? 4000) * (opts.timeScale ?? 1);
+  const state = new SpinwheelSandboxState(duration, (tx, item) => webhooks.refreshItemSettled(tx, item));
+  const faults = new FaultQueue();
+  let calls: { operation: string; at: number; status: number }[] = [];
+
+  /** Per-route prelude: call log, injected faults, then Bearer auth. */
+  const operation = (name: SpinwheelOperation) => async (req: Request, res: Response, next: NextFunction) => {
+    const at = Date.now();
+    // 'close' also fires for reset connections, which log status 0.
+    res.on('close', () => calls.push({ operation: name, at, status: res.headersSent ? res.statusCode : 0 }));
+    const fault = faults.take(name);
+    if (fault && (await playFault(fault, req, res))) return;
+    if (req.get('authorization') !== `Bearer ${opts.secretKey}`)
+      return fail(res, 401, 'Unauthorized: invalid or missing Bearer secret key');
+    next();
+  };
+
+  const app = express();
+  app.use(express.json());
+
+  app.get('/v1/users/:userId', operation('user'), (req, res) => {
+    const user = state.user(String(req.params.userId));
+    if (!user) return fail(res, 404, `User ${String(req.params.userId)} not found`);
+    res.json({ status: SUCCESS_STATUS, data: user });
+  });
+
+  app.post('/v1/users/:userId/liabilities/refresh', operation('refresh'), (req, res) => {
+    const body = req.body as { extRequestId?: unknown; creditCards?: unknown } | undefined;
+    const cards = Array.isArray(body?.creditCards)
+      ? (body.creditCards as { id?: unknown; capabilities?: unknown }[])
+      : [];
+    if (typeof body?.extRequestId !== 'string' || body.extRequestId.length === 0)
+      return fail(res, 400, 'extRequestId is required');
+    if (cards.length === 0 || cards.some((c) => typeof c?.id !== 'string'))
+      return fail(res, 400, 'creditCards[].id is required');
+    if (
+      cards.some(
+        (c) => !Array.isArray(c.capabilities) || !c.capabilities.includes(REALTIME_BALANCE_CAPABILITY),
+      )
+    ) {
+      return fail(res, 400, `creditCards[].capabilities must include ${REALTIME_BALANCE_CAPABILITY}`);
+    }
+    const outcome = state.refresh(
+      String(req.params.userId),
+      body.extRequestId,
+      cards.map((c) => c.id as string),
+    );
+    if ('error' in outcome) return fail(res, outcome.error.httpStatus, outcome.error.desc);
+    res.json({ status: SUCCESS_STATUS, data: outcome.items });
+  });
+
+  app.get('/v1/users/:userId/liabilities/refresh/:extRequestId', operation('refresh_status'), (req, res) => {
+    const tx = state.transaction(String(req.params.userId), String(req.params.extRequestId));
+    if (!tx)
+      return fail(
+        res,
+        404,
+        `No refresh ${String(req.params.extRequestId)} for user ${String(req.params.userId)}`,
+      );
+    res.json({ status: SUCCESS_STATUS, data: tx.items });
+  });
+
+  app.use((_req: Request, res: Response) => fail(res, 404, 'Not found'));
+  // Bad JSON bodies and handler errors still answer in the envelope.
+  app.use((err: Error & { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+    fail(res, err.status && err.status < 500 ? err.status : 500, err.message);
+  });
+
+  const control: SimulatorControl = {
+    provider: 'spinwheel',
+    injectFault: (op, fault) => faults.inject(op, fault),
+    clearFaults: () => faults.clear(),
+    setWebhookPlan: (plan) => (webhooks.plan = plan),
+    setWebhookTarget: (target) => (webhooks.target = target),
+    refreshStarts: (userId) => state.refreshStarts(userId),
+    callLog: () => [...calls],
+    reset: () => {
+      state.reset();
+      webhooks.dispose();
+      faults.clear();
+      webhooks.plan = { mode: 'deliver' };
+      calls = [];
+    },
+  };
+  return {
+    app,
+    control,
+    dispose: () => {
+      state.dispose();
+      webhooks.dispose();
+    },
+  };
+}
+
+/** Starts the simulator on 127.0.0.1 (port 0 = any free port). */
+export async function startSpinwheelSimulator(
+  opts: SpinwheelSimulatorOptions,
+  port = 0,
+): Promise<RunningSimulator> {
+  const sim = createSpinwheelSimulator(opts);
+  return listenSimulator(sim.app, sim.control, port, sim.dispose);
+}

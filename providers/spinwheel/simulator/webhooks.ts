@@ -1,0 +1,84 @@
+// REFRESH_TRANSACTION_STATUS webhooks from the simulator, following the test's WebhookPlan.
+// A failing POST (receiver down, slow, 500) is swallowed: it must never crash the simulator.
+import type { WebhookPlan, WebhookTarget } from '../../simulator-kit';
+import { REFRESH_WEBHOOK_EVENT_TYPE } from '../assumptions';
+import type { SimRefreshItem, SimTransaction } from './state';
+
+export interface WebhookHeader {
+  name: string;
+  value: string;
+}
+
+const POST_TIMEOUT_MS = 5000;
+
+export class SpinwheelWebhookSender {
+  plan: WebhookPlan = { mode: 'deliver' };
+  private timers = new Set<NodeJS.Timeout>();
+  private nextId = 1;
+  /** Deliveries attempted and how they ended, for tests and debugging. */
+  readonly deliveries: { webhookId: string; status: number | 'error' }[] = [];
+
+  constructor(
+    public target: WebhookTarget | undefined,
+    private readonly header: WebhookHeader | undefined,
+  ) {}
+
+  /** One webhook per settled card (assumptions.ts: webhook-data-shape, webhook-terminal-only). */
+  refreshItemSettled(tx: SimTransaction, item: SimRefreshItem): void {
+    const body = {
+      webhookId: `wh-${this.nextId++}`,
+      subscriptionId: 'sub-sandbox',
+      eventType: REFRESH_WEBHOOK_EVENT_TYPE,
+      userId: tx.userId,
+      data: {
+        extRequestId: tx.extRequestId,
+        refreshTransactionId: item.refreshTransactionId,
+        refreshTransactionStatus: item.refreshTransactionStatus,
+        creditCardId: item.creditCardId,
+      },
+    };
+    switch (this.plan.mode) {
+      case 'drop':
+        return;
+      case 'duplicate':
+        // The same webhookId twice, as a provider retry would look.
+        this.post(body);
+        this.post(body);
+        return;
+      case 'delay': {
+        const timer = setTimeout(() => {
+          this.timers.delete(timer);
+          this.post(body);
+        }, this.plan.delayMs ?? 0);
+        timer.unref();
+        this.timers.add(timer);
+        return;
+      }
+      case 'deliver':
+        this.post(body);
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private post(body: { webhookId: string }): void {
+    const target = this.target;
+    if (!target) return;
+    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+    if (this.header) headers[this.header.name] = this.header.value;
+    fetch(target.url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+    })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        this.deliveries.push({ webhookId: body.webhookId, status: res.status });
+      })
+      .catch(() => this.deliveries.push({ webhookId: body.webhookId, status: 'error' }));
+  }
+}

@@ -1,0 +1,36 @@
+// Turning what happened into a typed result: provider failures are outcomes, not thrown errors.
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import type { Reason } from '../contracts/balance-check';
+
+const CODES: Record<string, string> = {
+  ProviderRetryableError: 'PROVIDER_UNAVAILABLE',
+  ProviderAuthError: 'PROVIDER_AUTH_FAILED',
+  ProviderNotFoundError: 'PROVIDER_RESOURCE_NOT_FOUND',
+  ProviderRejectedError: 'PROVIDER_REJECTED',
+  ProviderInvalidResponseError: 'PROVIDER_INVALID_RESPONSE',
+  ProviderThrottledError: 'PROVIDER_THROTTLED',
+};
+
+/** The reason for an activity that failed for good; undefined when `err` is not an activity failure. */
+export function reasonFromActivityFailure(err: unknown): { reason: Reason; timedOut: boolean } | undefined {
+  if (!(err instanceof ActivityFailure)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    const details = (cause.details?.[0] ?? {}) as { retryAt?: string };
+    return {
+      reason: {
+        code: CODES[cause.type ?? ''] ?? cause.type ?? 'ACTIVITY_FAILED',
+        message: cause.message,
+        ...(details.retryAt ? { retryAt: details.retryAt } : {}),
+      },
+      timedOut: false,
+    };
+  }
+  if (cause instanceof TimeoutFailure) {
+    return {
+      reason: { code: 'PROVIDER_UNAVAILABLE', message: `${err.activityType} did not succeed before the check's deadline` },
+      timedOut: true,
+    };
+  }
+  return { reason: { code: 'ACTIVITY_FAILED', message: cause?.message ?? err.message }, timedOut: false };
+}
