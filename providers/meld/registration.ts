@@ -1,0 +1,59 @@
+// Meld behind the registry: env config, provider, webhook (meld-signature HMAC), sandbox.
+import { z } from 'zod';
+import type { ProviderRegistration } from '../registration';
+import { MeldClient } from './client';
+import { createMeldProvider } from './provider';
+import { verifyMeldWebhook } from './signature';
+import { startMeldSimulator } from './simulator';
+import { translateMeldWebhook } from './webhook';
+
+const MeldEnv = z.object({
+  MELD_BASE_URL: z.url(),
+  MELD_API_KEY: z.string().min(1),
+  MELD_WEBHOOK_SECRET: z.string().min(1),
+  /** The public URL Meld posts to: it is part of the signed string, so it comes from config. */
+  MELD_WEBHOOK_URL: z.url(),
+  MELD_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
+});
+type MeldConfig = z.infer<typeof MeldEnv>;
+
+const SANDBOX = { apiKey: 'sandbox-meld-key', webhookSecret: 'sandbox-meld-webhook-secret' };
+
+export const meldRegistration: ProviderRegistration<MeldConfig> = {
+  name: 'meld',
+  configFromEnv: (env) => (env.MELD_BASE_URL ? MeldEnv.parse(env) : undefined),
+  createProvider: (c, deps) => createMeldProvider(new MeldClient({ baseUrl: c.MELD_BASE_URL, apiKey: c.MELD_API_KEY, ...deps })),
+  authenticateWebhook(c, req) {
+    const verdict = verifyMeldWebhook({
+      secret: c.MELD_WEBHOOK_SECRET,
+      url: c.MELD_WEBHOOK_URL,
+      headers: req.headers,
+      rawBody: req.rawBody,
+      toleranceSeconds: c.MELD_WEBHOOK_TOLERANCE_SECONDS,
+    });
+    return verdict.ok ? verdict : { ok: false, reason: `Meld signature rejected: ${verdict.reason}` };
+  },
+  translateWebhook: translateMeldWebhook,
+  async startSandbox({ webhookUrl, timeScale, port }) {
+    const simulator = await startMeldSimulator(
+      { apiKey: SANDBOX.apiKey, webhookSecret: SANDBOX.webhookSecret, timeScale, ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}) },
+      port,
+    );
+    return {
+      simulator,
+      env: {
+        MELD_BASE_URL: simulator.url,
+        MELD_API_KEY: SANDBOX.apiKey,
+        MELD_WEBHOOK_SECRET: SANDBOX.webhookSecret,
+        MELD_WEBHOOK_URL: webhookUrl ?? 'http://127.0.0.1/webhooks/meld',
+      },
+    };
+  },
+  envDoc: [
+    { key: 'MELD_BASE_URL', meaning: 'Meld API host (https://api-sb.meld.io or https://api.meld.io)' },
+    { key: 'MELD_API_KEY', meaning: 'Meld API key (sent as `Authorization: BASIC <key>`)', secret: true },
+    { key: 'MELD_WEBHOOK_SECRET', meaning: 'Meld webhook signing secret', secret: true },
+    { key: 'MELD_WEBHOOK_URL', meaning: 'The public URL Meld posts webhooks to (part of the signed string)' },
+    { key: 'MELD_WEBHOOK_TOLERANCE_SECONDS', meaning: 'Accepted age of meld-signature-timestamp (default 300)' },
+  ],
+};

@@ -1,0 +1,67 @@
+// Spinwheel behind the registry: env config, provider, webhook (shared-secret header, optional IPs), sandbox.
+import { z } from 'zod';
+import type { ProviderRegistration } from '../registration';
+import { SpinwheelClient } from './client';
+import { createSpinwheelProvider } from './provider';
+import { startSpinwheelSimulator } from './simulator';
+import { translateSpinwheelWebhook, verifySpinwheelWebhook } from './webhook';
+
+const SpinwheelEnv = z.object({
+  SPINWHEEL_BASE_URL: z.url(),
+  SPINWHEEL_SECRET_KEY: z.string().min(1),
+  SPINWHEEL_WEBHOOK_HEADER: z.string().min(1).default('x-spinwheel-webhook-secret'),
+  SPINWHEEL_WEBHOOK_SECRET: z.string().min(1),
+  /** Comma-separated source IPs Spinwheel sends from; empty = no IP check. */
+  SPINWHEEL_WEBHOOK_IPS: z
+    .string()
+    .optional()
+    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+});
+type SpinwheelConfig = z.infer<typeof SpinwheelEnv>;
+
+const SANDBOX = { secretKey: 'sandbox-spinwheel-secret', header: 'x-spinwheel-webhook-secret', webhookSecret: 'sandbox-spinwheel-webhook-secret' };
+
+export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
+  name: 'spinwheel',
+  configFromEnv: (env) => (env.SPINWHEEL_BASE_URL ? SpinwheelEnv.parse(env) : undefined),
+  createProvider: (c, deps) =>
+    createSpinwheelProvider(new SpinwheelClient({ baseUrl: c.SPINWHEEL_BASE_URL, secretKey: c.SPINWHEEL_SECRET_KEY, ...deps })),
+  authenticateWebhook: (c, req) =>
+    verifySpinwheelWebhook({
+      headers: req.headers,
+      headerName: c.SPINWHEEL_WEBHOOK_HEADER,
+      secret: c.SPINWHEEL_WEBHOOK_SECRET,
+      remoteIp: req.remoteIp,
+      ...(c.SPINWHEEL_WEBHOOK_IPS.length ? { allowedIps: c.SPINWHEEL_WEBHOOK_IPS } : {}),
+    })
+      ? { ok: true }
+      : { ok: false, reason: 'Missing or wrong webhook secret header, or source IP not allowed' },
+  translateWebhook: translateSpinwheelWebhook,
+  async startSandbox({ webhookUrl, timeScale, port }) {
+    const simulator = await startSpinwheelSimulator(
+      {
+        secretKey: SANDBOX.secretKey,
+        webhookSecretHeader: { name: SANDBOX.header, value: SANDBOX.webhookSecret },
+        timeScale,
+        ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}),
+      },
+      port,
+    );
+    return {
+      simulator,
+      env: {
+        SPINWHEEL_BASE_URL: simulator.url,
+        SPINWHEEL_SECRET_KEY: SANDBOX.secretKey,
+        SPINWHEEL_WEBHOOK_HEADER: SANDBOX.header,
+        SPINWHEEL_WEBHOOK_SECRET: SANDBOX.webhookSecret,
+      },
+    };
+  },
+  envDoc: [
+    { key: 'SPINWHEEL_BASE_URL', meaning: 'Spinwheel API host (https://sandbox-api.spinwheel.io or https://api.spinwheel.io)' },
+    { key: 'SPINWHEEL_SECRET_KEY', meaning: 'Spinwheel secret key (Bearer)', secret: true },
+    { key: 'SPINWHEEL_WEBHOOK_HEADER', meaning: 'Custom header Spinwheel sends with webhooks (default x-spinwheel-webhook-secret)' },
+    { key: 'SPINWHEEL_WEBHOOK_SECRET', meaning: 'Value of that header', secret: true },
+    { key: 'SPINWHEEL_WEBHOOK_IPS', meaning: 'Optional comma-separated allow-list of webhook source IPs' },
+  ],
+};

@@ -1,0 +1,90 @@
+// The whole service with simulated providers, in one process: the provider simulators (webhooks
+// pointed at the API), a worker, and the API. `npm start` and the integration tests share it.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { PROVIDER_NAMES, TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
+import { createApp, type ApiDeps } from '../api/app';
+import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
+import type { Env } from '../providers/registration';
+import type { RunningSimulator } from '../providers/simulator-kit';
+import { createBalanceCheckWorker } from '../worker/create-worker';
+
+export interface SandboxStackOptions {
+  client: Client;
+  connection: NativeConnection;
+  namespace: string;
+  providers?: readonly ProviderName[];
+  /** Simulated job durations × timeScale (tests go fast). */
+  timeScale?: number;
+  apiPort?: number;
+  apiHost?: string;
+  taskQueue?: string;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  dataConverter?: WorkerOptions['dataConverter'];
+  /** Start no worker (reliability tests run workers as child processes). */
+  withoutWorker?: boolean;
+  log?: ApiDeps['log'];
+}
+
+export interface SandboxStack {
+  apiUrl: string;
+  simulators: Partial<Record<ProviderName, RunningSimulator>>;
+  /** Env entries configuring every provider for its simulator (for child workers). */
+  providerEnv: Env;
+  worker?: Worker;
+  close(): Promise<void>;
+}
+
+export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
+  // Listen first: the simulators need the API's URL for their webhooks.
+  let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
+  const server: Server = createServer((req, res) => handler!(req, res));
+  await new Promise<void>((resolve) => server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve));
+  const apiUrl = `http://${opts.apiHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+
+  const simulators: SandboxStack['simulators'] = {};
+  const providerEnv: Env = {};
+  for (const name of opts.providers ?? PROVIDER_NAMES) {
+    const { simulator, env } = await REGISTRATIONS[name].startSandbox({ webhookUrl: `${apiUrl}/webhooks/${name}`, timeScale: opts.timeScale });
+    simulators[name] = simulator;
+    Object.assign(providerEnv, env);
+  }
+
+  const webhookProviders: ApiDeps['webhookProviders'] = {};
+  for (const name of opts.providers ?? PROVIDER_NAMES) {
+    const registration = REGISTRATIONS[name];
+    webhookProviders[name] = { registration, config: registration.configFromEnv(providerEnv) };
+  }
+  const app = createApp({ client: opts.client, taskQueue: opts.taskQueue, webhookProviders, log: opts.log });
+  handler = app;
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  if (!opts.withoutWorker) {
+    worker = await createBalanceCheckWorker({
+      connection: opts.connection,
+      namespace: opts.namespace,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      providers: createProviderRegistry(providerEnv),
+      workflowBundle: opts.workflowBundle,
+      dataConverter: opts.dataConverter,
+    });
+    running = worker.run();
+  }
+
+  return {
+    apiUrl,
+    simulators,
+    providerEnv,
+    worker,
+    async close() {
+      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      await running?.catch(() => undefined);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all(Object.values(simulators).map((s) => s.close()));
+    },
+  };
+}
