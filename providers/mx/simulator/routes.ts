@@ -2,7 +2,15 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { MX_API_VERSION } from '../client';
 import type { MxJobs } from './jobs';
-import { accountJson, memberJson, paginate, statusJson, transactionJson, type MemberState } from './store';
+import {
+  accountJson,
+  memberJson,
+  memberOrClone,
+  paginate,
+  statusJson,
+  transactionJson,
+  type MemberState,
+} from './store';
 
 export interface RouteDeps {
   members: () => Map<string, MemberState>;
@@ -32,7 +40,7 @@ export function mxRoutes(deps: RouteDeps): Router {
   const base = '/users/:user/members/:member';
 
   const find = (req: Request, res: Response): MemberState | undefined => {
-    const m = deps.members().get(String(req.params.member));
+    const m = memberOrClone(deps.members(), String(req.params.member));
     if (m && m.userGuid === req.params.user) return m;
     error(res, 404, 'Member not found');
     return undefined;

@@ -163,3 +163,20 @@ export function paginate<T>(items: T[], query: Record<string, unknown>) {
     },
   };
 }
+
+/**
+ * Load-test clones: `<sandbox member guid>.<n>` (e.g. MBR-connected.17) behaves like that sandbox
+ * member with its own state, so many checks can be in flight at once (one workflow per member).
+ * Created on first use; unknown bases stay 404.
+ */
+export function memberOrClone(members: Map<string, MemberState>, guid: string): MemberState | undefined {
+  const found = members.get(guid);
+  if (found) return found;
+  const clone = /^(.+)\.(\d{1,9})$/.exec(guid);
+  const base = clone && members.get(clone[1]!);
+  if (!clone || !base || clone[1]!.includes('.')) return undefined;
+  const template = createMembers(base.createdAt).get(base.guid)!;
+  const copy: MemberState = { ...template, guid, accounts: template.accounts.map((a) => ({ ...a })) };
+  members.set(guid, copy);
+  return copy;
+}
