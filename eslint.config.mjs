@@ -47,7 +47,8 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: workflowBannedImports.filter((p) => !p.endsWith('/*')),
+          // Bare names here; every `node:` form (and zod subpaths) through the pattern below.
+          paths: workflowBannedImports.filter((p) => !p.endsWith('/*') && !p.startsWith('node:')),
           patterns: [{ group: ['zod/*', 'node:*'], message: 'Workflow code must be deterministic: no Node built-ins, no zod, no I/O.' }],
         },
       ],

@@ -1,4 +1,4 @@
-// Request/response schemas of the API (zod): the handlers validate with them.
+// Request schemas of the API (zod): the handlers validate with them and openapi.ts documents them.
 import { z } from 'zod';
 import { PROVIDER_NAMES } from '../contracts/balance-check';
 import { isKnownCurrency } from '../money/currencies';
@@ -21,7 +21,13 @@ export const StartCheckBody = z
     accountIds: z.array(ProviderId).min(1).max(100).optional(),
     fundingAccountId: ProviderId.optional(),
     requiredAmount: MoneySchema.optional(),
-    maxAgeSeconds: z.number().int().min(0).max(86_400).optional(),
+    maxAgeSeconds: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400)
+      .optional()
+      .describe('Answer with the most recent completed check of this resource if it is at most this old (no provider call)'),
     timeouts: z
       .strictObject({
         overallSeconds: z.number().int().min(5).max(3600).optional(),
@@ -50,6 +56,24 @@ export const MfaBody = z.strictObject({
     .min(1)
     .max(20),
 });
+
+/** A provider event a relay has already verified upstream (POST /v1/balance-checks/{id}/events). */
+export const CheckEventBody = z.strictObject({
+  eventId: z.string().min(1).max(300).describe('Provider event id; repeated ids are dropped'),
+  provider: z.enum(PROVIDER_NAMES),
+  kind: z.enum(['REFRESH_STARTED', 'REFRESH_COMPLETED', 'REFRESH_FAILED', 'STATUS_CHANGED']),
+  providerStatus: z.string().min(1).max(100).optional(),
+  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  refreshId: z.string().min(1).max(300).optional(),
+});
+
+/** Idempotency-Key: printable ASCII, as Stripe accepts (≤ 255). */
+export const IdempotencyKeyHeader = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, '1–255 printable ASCII characters, no spaces')
+  .optional();
+
+export const CheckIdParam = z.string().describe('Opaque check id (chk_…) from the Location header');
 
 /** `Prefer: wait=N` (RFC 7240), N ≤ 30 seconds. */
 export function parsePreferWait(header: string | undefined): number | undefined {

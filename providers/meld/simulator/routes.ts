@@ -69,6 +69,12 @@ export function mountMeldRoutes(app: Express, ctx: MeldSimContext): void {
     }
     next();
   });
+  // Load-test clones (`meld-conn-active.17`): materialize one on first mention.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    const id = /^\/bank-linking\/connections\/([^/]+)/.exec(req.path)?.[1] ?? q(req, 'connectionId');
+    if (id) ctx.state.materialize(decodeURIComponent(id));
+    next();
+  });
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     const fault = ctx.faults.take(res.locals.operation as string);
     if (fault && (await applyFault(fault, req, res, ctx.timers))) return;

@@ -88,6 +88,35 @@ export class MeldSimState {
     });
   }
 
+  /**
+   * Load-test clones: `<sandbox connection id>.<n>` (e.g. meld-conn-active.17) behaves like that
+   * connection, with its own copies of the accounts (ids suffixed `.<n>`), so many checks can run at
+   * once. Created on first use; returns the connection or undefined when `id` is neither.
+   */
+  materialize(id: string): SimConnection | undefined {
+    const found = this.connections.get(id);
+    if (found) return found;
+    const match = /^([^.]+)\.(\d{1,9})$/.exec(id);
+    const base = match && this.connections.get(match[1]!);
+    if (!match || !base) return undefined;
+    const suffix = `.${match[2]}`;
+    const clone: SimConnection = { ...base, id, key: base.key + suffix, sandbox: base.sandbox };
+    this.connections.set(id, clone);
+    for (const a of this.accountsOf(base.id)) {
+      this.accounts.push({
+        ...a,
+        id: a.id + suffix,
+        key: a.key + suffix,
+        connectionIds: [id],
+        ...(a.balances ? { balances: { ...a.balances } } : {}),
+      });
+      for (const t of this.transactions.filter((t) => t.financialAccountId === a.id)) {
+        this.transactions.push({ ...t, id: t.id + suffix, key: t.key + suffix, financialAccountId: a.id + suffix });
+      }
+    }
+    return clone;
+  }
+
   accountsOf(connectionId: string): SimAccount[] {
     return this.accounts.filter((a) => a.connectionIds.includes(connectionId));
   }

@@ -37,7 +37,7 @@ export class SpinwheelSandboxState {
   ) {}
 
   user(userId: string): { userId: string; creditCards: SandboxCard['json'][] } | undefined {
-    const cards = this.users.get(userId);
+    const cards = this.cardsOf(userId);
     return cards && { userId, creditCards: cards.map((c) => c.json) };
   }
 
@@ -51,7 +51,7 @@ export class SpinwheelSandboxState {
 
   /** Starts (or replays, for a known extRequestId) a real-time balance refresh. */
   refresh(userId: string, extRequestId: string, cardIds: string[]): RefreshOutcome {
-    const cards = this.users.get(userId);
+    const cards = this.cardsOf(userId);
     if (!cards) return { error: { httpStatus: 404, desc: `User ${userId} not found` } };
     // The idempotency key wins over the body: a replay starts nothing (assumptions.ts: ext-request-id-replay).
     const existing = this.transaction(userId, extRequestId);
@@ -90,6 +90,19 @@ export class SpinwheelSandboxState {
       this.later(this.jobDurationMs * (1 + index / 2), () => this.settle(tx, item, card));
     });
     return { items: tx.items };
+  }
+
+  /**
+   * Load-test clones: `<sandbox user id>.<n>` (e.g. sw-user-single.17) has fresh copies of that
+   * user's cards, so many checks can run at once. Created on first use.
+   */
+  private cardsOf(userId: string): SandboxCard[] | undefined {
+    const found = this.users.get(userId);
+    if (found) return found;
+    const match = /^([^.]+)\.(\d{1,9})$/.exec(userId);
+    const cards = match && this.users.has(match[1]!) ? sandboxUsers(Date.now()).get(match[1]!) : undefined;
+    if (cards) this.users.set(userId, cards);
+    return cards;
   }
 
   /** Back to the initial sandbox; pending refreshes are abandoned. */
