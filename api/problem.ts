@@ -19,8 +19,15 @@ export class HttpProblem extends Error {
   }
 }
 
-export function problem(status: number, slug: string, title: string, detail?: string, extra: Record<string, unknown> = {}): HttpProblem {
-  return new HttpProblem({ type: TYPE_BASE + slug, title, status, ...(detail ? { detail } : {}), ...extra });
+export function problem(
+  status: number,
+  slug: string,
+  title: string,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): HttpProblem {
+  return new HttpProblem({ type: TYPE_BASE + slug, title, status, ...(detail ? { detail } : {}), ...extra }, headers);
 }
 
 export function validationProblem(error: z.ZodError, where: 'body' | 'query' | 'header' | 'path' = 'body'): HttpProblem {
