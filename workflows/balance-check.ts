@@ -141,7 +141,8 @@ async function waitForRefresh(state: CheckState, ref: RefreshRef, start: Refresh
     let trustedCompletion = false;
     if (woken) {
       const events = state.takeRelevantEvents();
-      if (events.length === 0) continue; // only stale or foreign events: keep waiting, same schedule
+      // Only stale/foreign events, or "refresh started" news (Meld UPDATING): keep waiting, same schedule.
+      if (events.every((e) => e.kind === 'REFRESH_STARTED')) continue;
       trustedCompletion = start.polling.trustCompletionEvent && events.some((e) => e.kind === 'REFRESH_COMPLETED');
       if (!trustedCompletion) {
         // Honour the provider's floor between status reads even when events arrive quickly.
