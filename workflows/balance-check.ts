@@ -13,6 +13,7 @@ import type {
 import type { RefreshRef, RefreshStart, RefreshStatus } from '../contracts/provider';
 import { outcomeKey, phaseKey } from '../contracts/search-attributes';
 import { decideSufficiency } from '../money/sufficiency';
+import { recordCheckOutcome } from '../observability/check-outcomes';
 import { NON_RETRYABLE_PROVIDER_ERRORS } from '../providers/http/errors';
 import { CheckState } from './check-state';
 import { answerChallengesUpdate, providerEventSignal, statusQuery } from './definitions';
@@ -77,11 +78,12 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
   }
   const result = buildResult(state, outcome);
   state.result = result;
+  recordCheckOutcome(wf.metricMeter, result); // replay-safe: the workflow meter skips replays
   setPhase(state, 'DONE');
   wf.upsertSearchAttributes([{ key: outcomeKey, value: result.status }]);
   wf.setCurrentDetails(`**${result.status}**${result.reason ? ` — ${result.reason.code}: ${result.reason.message}` : ''}`);
-  // Let an in-flight MFA update see the result before the run closes.
-  await wf.condition(wf.allHandlersFinished);
+  // Let an in-flight MFA update see the result before the run closes (even after cancellation).
+  await wf.CancellationScope.nonCancellable(() => wf.condition(wf.allHandlersFinished));
   return result;
 }
 
@@ -103,7 +105,13 @@ async function runCheck(state: CheckState): Promise<Finish> {
   const ineligible = (start.accounts ?? []).filter((a) => !a.eligible && a.reason);
   const cachedReasons = ineligible.map((a) => ({ accountId: a.accountId, reason: a.reason! }));
 
-  if (start.state === 'ACTION_REQUIRED') return new Finish('ACTION_REQUIRED', start.reason);
+  if (start.state === 'ACTION_REQUIRED') {
+    // v2: also return the last known balances (CACHED, with the reason). Guarded: checks recorded
+    // before this change (test/histories/v1-before-cached-on-action-required) replay without the read.
+    if (!wf.patched('cached-balances-on-action-required') || !start.reason) return new Finish('ACTION_REQUIRED', start.reason);
+    const cached = await readBalancesBestEffort(state, ref, [...cachedReasons, ...allAccounts(start.reason)]);
+    return new Finish('ACTION_REQUIRED', start.reason, cached);
+  }
   if (start.state === 'FAILED') return new Finish('FAILED', start.reason);
   if (start.state === 'NOT_REFRESHABLE') {
     const cached = await readBalances(state, ref, false, cachedReasons);
