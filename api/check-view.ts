@@ -9,9 +9,9 @@ export interface CheckView {
   id: string;
   workflowId: string;
   runId: string;
-  /** RUNNING while the workflow runs; then the result's status (COMPLETED, FAILED, …). */
+  /** RUNNING while the workflow runs (CANCELING right after DELETE); then the result's status. */
   status: string;
-  phase: BalanceCheckState['phase'] | null;
+  phase?: BalanceCheckState['phase'] | null;
   challenges?: BalanceCheckState['challenges'];
   polls?: number;
   nextPollAt?: string | null;
@@ -19,18 +19,36 @@ export interface CheckView {
   result?: BalanceCheckResult;
 }
 
+export interface CheckRef {
+  workflowId: string;
+  runId: string;
+}
+
 const QUERY_DEADLINE_MS = 5_000;
 
-export async function readCheck(client: Client, workflowId: string, runId: string): Promise<CheckView> {
-  const handle = client.workflow.getHandle(workflowId, runId);
-  const base = { id: encodeCheckId(workflowId, runId), workflowId, runId };
-  let description;
+export function doneView(ref: CheckRef, result: BalanceCheckResult): CheckView {
+  return { id: encodeCheckId(ref.workflowId, ref.runId), ...ref, status: result.status, phase: 'DONE', result };
+}
+
+export function runningView(ref: CheckRef, status: 'RUNNING' | 'CANCELING' = 'RUNNING'): CheckView {
+  return { id: encodeCheckId(ref.workflowId, ref.runId), ...ref, status };
+}
+
+/** describe(), with "no such run" (or an id Temporal refuses) as a 404 problem. */
+export async function describeCheck(client: Client, ref: CheckRef) {
   try {
-    description = await handle.describe();
+    return await client.workflow.getHandle(ref.workflowId, ref.runId).describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw problem(404, 'not-found', 'No such balance check');
+    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 3 /* INVALID_ARGUMENT */) {
+      throw problem(404, 'not-found', 'No such balance check');
+    }
     throw err;
   }
+}
+
+export async function readCheck(client: Client, ref: CheckRef): Promise<CheckView> {
+  const handle = client.workflow.getHandle(ref.workflowId, ref.runId);
+  const description = await describeCheck(client, ref);
   const status = description.status.name;
   if (status === 'RUNNING') {
     // A query needs a worker; bound it so a missing worker answers 503, not a hung request.
@@ -39,9 +57,10 @@ export async function readCheck(client: Client, workflowId: string, runId: strin
       .catch(() => {
         throw problem(503, 'worker-unavailable', 'The check is running but no worker answered in time');
       });
+    // The result is decided; the run is only letting in-flight handlers finish.
+    if (state.result) return doneView(ref, state.result);
     return {
-      ...base,
-      status: 'RUNNING',
+      ...runningView(ref),
       phase: state.phase,
       challenges: state.challenges,
       polls: state.polls,
@@ -49,10 +68,14 @@ export async function readCheck(client: Client, workflowId: string, runId: strin
       deadline: state.deadline,
     };
   }
-  if (status === 'COMPLETED') {
-    const result = (await handle.result()) as BalanceCheckResult;
-    return { ...base, status: result.status, phase: 'DONE', result };
-  }
+  if (status === 'COMPLETED') return doneView(ref, (await handle.result()) as BalanceCheckResult);
   // Terminated / timed out / failed at the workflow level (an operator's action or a bug).
-  return { ...base, status: status === 'CANCELLED' ? 'CANCELED' : status === 'TERMINATED' ? 'CANCELED' : 'FAILED', phase: 'DONE' };
+  return { ...runningView(ref), status: status === 'CANCELLED' || status === 'TERMINATED' ? 'CANCELED' : 'FAILED', phase: 'DONE' };
+}
+
+/** The result if the run finishes within `seconds` (Prefer: wait); undefined otherwise. */
+export async function awaitResult(client: Client, ref: CheckRef, seconds: number): Promise<BalanceCheckResult | undefined> {
+  return client
+    .withDeadline(Date.now() + seconds * 1000, () => client.workflow.getHandle(ref.workflowId, ref.runId).result() as Promise<BalanceCheckResult>)
+    .catch(() => undefined);
 }

@@ -6,6 +6,8 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { PROVIDER_NAMES, TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
 import { createApp, type ApiDeps } from '../api/app';
+import { hashApiKey } from '../api/auth';
+import { createLogger } from '../observability/logger';
 import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
 import type { Env } from '../providers/registration';
 import type { RunningSimulator } from '../providers/simulator-kit';
@@ -25,8 +27,18 @@ export interface SandboxStackOptions {
   dataConverter?: WorkerOptions['dataConverter'];
   /** Start no worker (reliability tests run workers as child processes). */
   withoutWorker?: boolean;
-  log?: ApiDeps['log'];
+  /** Receives the API's log lines (message + fields) when no logger is given. */
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** API logger (pino); tests pass a silent one. */
+  logger?: ApiDeps['logger'];
+  /** Who may call /v1; default: the sandbox key SANDBOX_API_KEY with every scope. */
+  apiKeys?: ApiDeps['apiKeys'];
+  ratePerMinute?: ApiDeps['ratePerMinute'];
+  updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
 }
+
+/** The sandbox's API key (`Authorization: Bearer sandbox-api-key`) when no apiKeys are given. */
+export const SANDBOX_API_KEY = 'sandbox-api-key';
 
 export interface SandboxStack {
   apiUrl: string;
@@ -57,7 +69,15 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     const registration = REGISTRATIONS[name];
     webhookProviders[name] = { registration, config: registration.configFromEnv(providerEnv) };
   }
-  const app = createApp({ client: opts.client, taskQueue: opts.taskQueue, webhookProviders, log: opts.log });
+  const app = createApp({
+    client: opts.client,
+    taskQueue: opts.taskQueue,
+    webhookProviders,
+    logger: opts.logger ?? (opts.log ? forwardingLogger(opts.log) : undefined),
+    apiKeys: opts.apiKeys ?? [{ name: 'sandbox', sha256: hashApiKey(SANDBOX_API_KEY), scopes: ['read', 'write', 'events'] }],
+    ratePerMinute: opts.ratePerMinute,
+    updateDeadlineMs: opts.updateDeadlineMs,
+  });
   handler = app;
 
   let worker: Worker | undefined;
@@ -87,4 +107,17 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       await Promise.all(Object.values(simulators).map((s) => s.close()));
     },
   };
+}
+
+/** A pino logger whose JSON lines go to a (msg, fields) callback. */
+function forwardingLogger(log: NonNullable<SandboxStackOptions['log']>) {
+  return createLogger({
+    name: 'api',
+    destination: {
+      write(line: string) {
+        const { msg, ...fields } = JSON.parse(line) as { msg?: string };
+        log(msg ?? '', fields);
+      },
+    },
+  });
 }

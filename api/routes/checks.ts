@@ -1,116 +1,112 @@
-// /v1/balance-checks: start (join / reuse / long-poll), read, cancel, answer MFA.
-import { Router } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import {
-  balanceCheckWorkflowId,
-  MFA_INVALID_ANSWER,
-  MFA_NOT_AWAITING,
-  TASK_QUEUE,
-  type BalanceCheckInput,
-  type BalanceCheckResult,
-} from '../../contracts/balance-check';
-import { phaseKey, providerKey, resourceKey, userKey } from '../../contracts/search-attributes';
-import { answerChallengesUpdate } from '../../workflows/definitions';
+// /v1/balance-checks: start (idempotent; reuse / join / long-poll), read, cancel.
+import { Router, type Request, type Response } from 'express';
+import type { Client } from '@temporalio/client';
+import type { BalanceCheckInput } from '../../contracts/balance-check';
+import { requireScope, type ApiKey } from '../auth';
 import { decodeCheckId, encodeCheckId } from '../check-id';
-import { readCheck } from '../check-view';
+import { awaitResult, describeCheck, doneView, readCheck, runningView, type CheckRef } from '../check-view';
+import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
-import { MfaBody, parsePreferWait, StartCheckBody } from '../schemas';
+import { IdempotencyKeyHeader, parsePreferWait, StartCheckBody } from '../schemas';
+import { findRecentResult, startOrJoinCheck } from '../start-check';
 
 export interface ChecksDeps {
   client: Client;
-  taskQueue?: string;
-  /** Bound on MFA updates so a missing worker cannot hang the request. */
-  updateDeadlineMs?: number;
+  taskQueue: string;
+  idempotency: IdempotencyStore;
   onCheckStarted?: (provider: string) => void;
+}
+
+const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref.workflowId, ref.runId)}`;
+
+export function checkRefParam(req: Request): CheckRef {
+  const ref = decodeCheckId(String(req.params.id));
+  if (!ref) throw problem(404, 'not-found', 'No such balance check', 'The id is not a balance check id');
+  return ref;
 }
 
 export function createChecksRouter(deps: ChecksDeps): Router {
   const router = Router();
   const { client } = deps;
 
-  router.post('/', async (req, res) => {
+  router.post('/', requireScope('write'), async (req, res) => {
     const parsed = StartCheckBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
-    const { maxAgeSeconds: _maxAge, ...body } = parsed.data;
-    const input: BalanceCheckInput = { ...body, requestedBy: res.locals.apiKeyName as string | undefined };
-    const workflowId = balanceCheckWorkflowId(input.provider, input.resource);
-    const resource = `${input.provider}:${input.resource.userId}:${input.resource.memberId ?? '-'}`;
-    const handle = await client.workflow.start('balanceCheck', {
-      taskQueue: deps.taskQueue ?? TASK_QUEUE,
-      workflowId,
-      args: [input],
-      // Concurrent requests for one resource join the running check; a finished one may be followed by a new one.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: providerKey, value: input.provider },
-        { key: userKey, value: input.resource.userId },
-        { key: resourceKey, value: resource },
-        { key: phaseKey, value: 'STARTING' },
-      ],
-      staticSummary: `${input.provider} balance check for ${resource}`,
-      staticDetails: [
-        `Requested by: ${input.requestedBy ?? 'unknown'}`,
-        input.accountIds ? `Accounts: ${input.accountIds.join(', ')}` : 'Accounts: all',
-        input.requiredAmount ? `Can ${input.fundingAccountId} fund ${input.requiredAmount.amount} ${input.requiredAmount.currency} (minor units)?` : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    });
-    deps.onCheckStarted?.(input.provider);
-    const runId = handle.firstExecutionRunId;
-    const id = encodeCheckId(workflowId, runId);
+    const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
+    if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
     const wait = parsePreferWait(req.get('prefer'));
-    if (wait) {
-      const result = await client
-        .withDeadline(Date.now() + wait * 1000, () => client.workflow.getHandle(workflowId, runId).result() as Promise<BalanceCheckResult>)
-        .catch(() => undefined);
-      if (result) {
-        res.status(200).set('Location', `/v1/balance-checks/${id}`).set('Preference-Applied', `wait=${wait}`);
-        res.json({ id, workflowId, runId, status: result.status, phase: 'DONE', result });
+    const apiKey = res.locals.apiKey as ApiKey;
+    const { maxAgeSeconds, ...question } = parsed.data;
+    const input: BalanceCheckInput = { ...question, requestedBy: apiKey.name };
+
+    const bodyHash = canonicalHash(parsed.data);
+    const storeKey = idempotencyKey.data ? `${apiKey.name}\n${idempotencyKey.data}` : undefined;
+    if (storeKey) {
+      const claim = await deps.idempotency.claim(storeKey, bodyHash);
+      if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
+    }
+    let ref: CheckRef;
+    try {
+      const recent = maxAgeSeconds !== undefined ? await findRecentResult(client, input, maxAgeSeconds) : undefined;
+      if (recent) {
+        if (storeKey) await deps.idempotency.complete(storeKey, encodeCheckId(recent.ref.workflowId, recent.ref.runId));
+        res.status(200).set({ Location: location(recent.ref), 'X-Balance-Check-Reused': 'true' }).json(doneView(recent.ref, recent.result));
         return;
       }
-    }
-    res.status(202).set('Location', `/v1/balance-checks/${id}`).json({ id, workflowId, runId, status: 'RUNNING' });
-  });
-
-  router.get('/:id', async (req, res) => {
-    const ref = decodeCheckId(req.params.id);
-    if (!ref) throw problem(404, 'not-found', 'No such balance check', 'The id is not a balance check id');
-    res.json(await readCheck(client, ref.workflowId, ref.runId));
-  });
-
-  router.post('/:id/mfa', async (req, res) => {
-    const ref = decodeCheckId(req.params.id);
-    if (!ref) throw problem(404, 'not-found', 'No such balance check', 'The id is not a balance check id');
-    const parsed = MfaBody.safeParse(req.body);
-    if (!parsed.success) throw validationProblem(parsed.error);
-    const handle = client.workflow.getHandle(ref.workflowId, ref.runId);
-    try {
-      const accepted = await client.withDeadline(Date.now() + (deps.updateDeadlineMs ?? 15_000), () =>
-        handle.executeUpdate(answerChallengesUpdate, { args: [parsed.data] }),
-      );
-      res.status(200).json(accepted);
+      ref = await startOrJoinCheck(client, deps.taskQueue, input);
     } catch (err) {
-      throw mfaProblem(err);
+      if (storeKey) await deps.idempotency.release(storeKey);
+      throw err;
     }
+    if (storeKey) await deps.idempotency.complete(storeKey, encodeCheckId(ref.workflowId, ref.runId));
+    deps.onCheckStarted?.(input.provider);
+    await answerStarted(res, ref, wait);
+  });
+
+  /** Same key, same body: the same check as it is now; another body: 422; still being started: 409. */
+  async function replayCheck(
+    record: IdempotencyRecord,
+    bodyHash: string,
+    res: Response,
+    wait: number | undefined,
+  ) {
+    if (record.bodyHash !== bodyHash) {
+      throw problem(422, 'idempotency-key-reused', 'This Idempotency-Key was used with a different request body', 'Use a new Idempotency-Key for a different request');
+    }
+    if (record.state === 'in-progress') {
+      throw problem(409, 'idempotency-in-progress', 'A request with this Idempotency-Key is still being processed', undefined, {}, { 'Retry-After': '1' });
+    }
+    const ref = decodeCheckId(record.checkId)!;
+    res.set('Idempotent-Replayed', 'true');
+    if (wait) return answerStarted(res, ref, wait);
+    const view = await readCheck(client, ref);
+    res.status(view.status === 'RUNNING' ? 202 : 200).set('Location', location(ref)).json(view);
+  }
+
+  async function answerStarted(res: Response, ref: CheckRef, wait: number | undefined) {
+    res.set('Location', location(ref));
+    if (wait) {
+      res.set('Preference-Applied', `wait=${wait}`);
+      const result = await awaitResult(client, ref, wait);
+      if (result) return void res.status(200).json(doneView(ref, result));
+    }
+    res.status(202).json(runningView(ref));
+  }
+
+  router.get('/:id', requireScope('read'), async (req, res) => {
+    res.json(await readCheck(client, checkRefParam(req)));
+  });
+
+  router.delete('/:id', requireScope('write'), async (req, res) => {
+    const ref = checkRefParam(req);
+    const description = await describeCheck(client, ref);
+    if (description.status.name !== 'RUNNING') {
+      throw problem(409, 'check-finished', 'The check has already finished', `Its workflow is ${description.status.name}`);
+    }
+    // The workflow turns cancellation into a CANCELED result (and cancels the provider wait).
+    await client.workflow.getHandle(ref.workflowId, ref.runId).cancel();
+    res.status(202).set('Location', location(ref)).json(runningView(ref, 'CANCELING'));
   });
 
   return router;
-}
-
-function mfaProblem(err: unknown) {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    if (err.cause.type === MFA_NOT_AWAITING) return problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', err.cause.message);
-    if (err.cause.type === MFA_INVALID_ANSWER) return problem(422, 'invalid-mfa-answer', 'The MFA answers were rejected', err.cause.message);
-  }
-  if (err instanceof WorkflowNotFoundError) {
-    return problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', 'The check has finished or does not exist');
-  }
-  const code = (err as { code?: number }).code;
-  if (code === 4 /* DEADLINE_EXCEEDED */ || code === 1 /* CANCELLED */) {
-    return problem(503, 'worker-unavailable', 'No worker took the answers in time; try again');
-  }
-  return err;
 }

@@ -1,8 +1,30 @@
 // The integration-test stack: real dev server + simulators + worker + API on loopback.
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { hashApiKey, type ApiKey } from '../../api/auth';
 import type { ProviderName } from '../../contracts/balance-check';
+import { createLogger } from '../../observability/logger';
 import { startSandboxStack, type SandboxStack } from '../../sandbox/stack';
+import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { startDevServer, workflowBundle } from './temporal-env';
+
+/** API keys of the test stack: `full` is added to every stack.api call that names no authorization. */
+export const TEST_API_KEYS = {
+  full: 'test-key-full',
+  readOnly: 'test-key-read-only',
+  relay: 'test-key-relay',
+  limited: 'test-key-limited',
+} as const;
+
+const TEST_KEY_CONFIG: ApiKey[] = [
+  { name: 'test-full', sha256: hashApiKey(TEST_API_KEYS.full), scopes: ['read', 'write', 'events'] },
+  { name: 'test-read-only', sha256: hashApiKey(TEST_API_KEYS.readOnly), scopes: ['read'] },
+  { name: 'test-relay', sha256: hashApiKey(TEST_API_KEYS.relay), scopes: ['events'] },
+  // Three requests, then 429 (the bucket refills at 3 per minute).
+  { name: 'test-limited', sha256: hashApiKey(TEST_API_KEYS.limited), scopes: ['read'], ratePerMinute: 3 },
+];
 
 export interface TestStack extends SandboxStack {
   env: TestWorkflowEnvironment;
@@ -12,17 +34,32 @@ export interface TestStack extends SandboxStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(opts: { providers?: ProviderName[]; timeScale?: number; taskQueue?: string } = {}): Promise<TestStack> {
+export async function startTestStack(
+  opts: {
+    providers?: ProviderName[];
+    timeScale?: number;
+    taskQueue?: string;
+    updateDeadlineMs?: number;
+    /** e.g. the codec's createDataConverter: used by the API's client and the worker alike. */
+    dataConverter?: DataConverter;
+  } = {},
+): Promise<TestStack> {
   const env = await startDevServer();
+  const namespace = env.namespace ?? 'default';
+  const client = opts.dataConverter ? new Client({ connection: env.connection, namespace, dataConverter: opts.dataConverter }) : env.client;
   const stack = await startSandboxStack({
-    client: env.client,
+    client,
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     providers: opts.providers,
     timeScale: opts.timeScale ?? 0.1,
     taskQueue: opts.taskQueue,
-    workflowBundle: await workflowBundle(),
-    log: () => undefined,
+    workflowBundle: await (opts.dataConverter?.failureConverterPath ? bundleWithFailureConverter(opts.dataConverter.failureConverterPath) : workflowBundle()),
+    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+    logger: createLogger({ name: 'api', level: 'silent' }),
+    apiKeys: TEST_KEY_CONFIG,
+    ratePerMinute: 100_000,
+    updateDeadlineMs: opts.updateDeadlineMs,
   });
   return {
     ...stack,
@@ -30,7 +67,11 @@ export async function startTestStack(opts: { providers?: ProviderName[]; timeSca
     async api(method, path, body, headers = {}) {
       const res = await fetch(stack.apiUrl + path, {
         method,
-        headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? {} : { authorization: `Bearer ${TEST_API_KEYS.full}` }),
+          ...headers,
+        },
         body: body !== undefined ? JSON.stringify(body) : undefined,
       });
       const text = await res.text();
@@ -47,4 +88,13 @@ export async function startTestStack(opts: { providers?: ProviderName[]; timeSca
       await env.teardown();
     },
   };
+}
+
+let converterBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The failure converter also runs inside workflows, so a prebuilt bundle must include it. */
+function bundleWithFailureConverter(failureConverterPath: string): Promise<WorkflowBundleWithSourceMap> {
+  const silent = () => undefined;
+  const logger = { trace: silent, debug: silent, info: silent, warn: silent, error: console.error, log: silent };
+  converterBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath, logger });
+  return converterBundle;
 }

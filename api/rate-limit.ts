@@ -1,0 +1,42 @@
+// Per-API-key rate limit: a token bucket per key (capacity = the per-minute rate, refilled evenly).
+// In memory, so each replica limits on its own; a shared limiter can implement RateLimiter.
+import type { RequestHandler } from 'express';
+import type { ApiKey } from './auth';
+import { problem } from './problem';
+
+export interface RateLimiter {
+  /** Takes one token; when none is left, says how long until one is. */
+  take(key: string, perMinute: number): { ok: true } | { ok: false; retryAfterSeconds: number };
+}
+
+export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return {
+    take(key, perMinute) {
+      const t = now();
+      const perMs = perMinute / 60_000;
+      const b = buckets.get(key) ?? { tokens: perMinute, at: t };
+      b.tokens = Math.min(perMinute, b.tokens + (t - b.at) * perMs);
+      b.at = t;
+      buckets.set(key, b);
+      if (b.tokens >= 1) {
+        b.tokens -= 1;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)) };
+    },
+  };
+}
+
+/** After authenticate(): 429 + Retry-After when the key is over its rate. */
+export function rateLimitByKey(limiter: RateLimiter, defaultPerMinute: number): RequestHandler {
+  return (_req, res, next) => {
+    const key = res.locals.apiKey as ApiKey;
+    const verdict = limiter.take(key.name, key.ratePerMinute ?? defaultPerMinute);
+    if (!verdict.ok) {
+      const retry = String(verdict.retryAfterSeconds);
+      throw problem(429, 'rate-limited', 'Too many requests for this API key', `Retry after ${retry} s`, {}, { 'Retry-After': retry });
+    }
+    next();
+  };
+}
