@@ -22,7 +22,10 @@ export function createActivities({ providers }: ActivityDeps) {
   const provider = (name: ProviderName): BalanceProvider => {
     const found = providers[name];
     if (!found) {
-      throw ApplicationFailure.nonRetryable(`Provider ${name} is not configured on this worker`, 'ProviderNotConfigured');
+      throw ApplicationFailure.nonRetryable(
+        `Provider ${name} is not configured on this worker`,
+        'ProviderNotConfigured',
+      );
     }
     return found;
   };
@@ -35,12 +38,14 @@ export function createActivities({ providers }: ActivityDeps) {
     },
     async listChallenges(ref: RefreshRef): Promise<ChallengeView[]> {
       const p = provider(ref.provider);
-      if (!p.listChallenges) throw ApplicationFailure.nonRetryable(`${ref.provider} has no MFA`, 'ProviderRejectedError');
+      if (!p.listChallenges)
+        throw ApplicationFailure.nonRetryable(`${ref.provider} has no MFA`, 'ProviderRejectedError');
       return p.listChallenges(ref);
     },
     async answerChallenges(req: ChallengeAnswerRequest): Promise<void> {
       const p = provider(req.provider);
-      if (!p.answerChallenges) throw ApplicationFailure.nonRetryable(`${req.provider} has no MFA`, 'ProviderRejectedError');
+      if (!p.answerChallenges)
+        throw ApplicationFailure.nonRetryable(`${req.provider} has no MFA`, 'ProviderRejectedError');
       await p.answerChallenges(req);
     },
     async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
@@ -62,7 +67,8 @@ export function markFreshness(
   cachedReasons: { accountId: string; reason: Reason }[],
 ): NormalizedBalance[] {
   const reasonFor = (id: string) =>
-    cachedReasons.find((r) => r.accountId === id)?.reason ?? cachedReasons.find((r) => r.accountId === '*')?.reason;
+    cachedReasons.find((r) => r.accountId === id)?.reason ??
+    cachedReasons.find((r) => r.accountId === '*')?.reason;
   return balances.map((b) => {
     const reason = reasonFor(b.accountId) ?? b.note;
     if (refreshed && !reason && b.freshness !== 'CACHED') return { ...b, freshness: 'REALTIME' };

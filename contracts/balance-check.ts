@@ -45,15 +45,11 @@ export interface BalanceCheckInput {
   requestedBy?: string;
 }
 
-export type CheckStatus = 'COMPLETED' | 'FAILED' | 'ACTION_REQUIRED' | 'NOT_SUPPORTED' | 'TIMED_OUT' | 'CANCELED';
+export type CheckStatus =
+  'COMPLETED' | 'FAILED' | 'ACTION_REQUIRED' | 'NOT_SUPPORTED' | 'TIMED_OUT' | 'CANCELED';
 
 export type CheckPhase =
-  | 'STARTING'
-  | 'REFRESHING'
-  | 'WAITING_FOR_MFA'
-  | 'ANSWERING_MFA'
-  | 'READING_BALANCES'
-  | 'DONE';
+  'STARTING' | 'REFRESHING' | 'WAITING_FOR_MFA' | 'ANSWERING_MFA' | 'READING_BALANCES' | 'DONE';
 
 export interface Reason {
   /** Stable machine code, e.g. MFA_TIMEOUT, PROVIDER_DENIED, RECONNECT_REQUIRED, REFRESH_EXHAUSTED. */

@@ -1,5 +1,12 @@
 // What the workflow learns from a provider, through activities. Plain data (workflow-safe).
-import type { ChallengeView, MfaAnswer, NormalizedBalance, ProviderName, Reason, ResourceRef } from './balance-check';
+import type {
+  ChallengeView,
+  MfaAnswer,
+  NormalizedBalance,
+  ProviderName,
+  Reason,
+  ResourceRef,
+} from './balance-check';
 
 /** How the workflow should wait for this provider; returned by startRefresh so the workflow holds no provider table. */
 export interface PollingProfile {

@@ -37,7 +37,10 @@ export function toMinorUnits(value: number | string, currency: string): number {
 }
 
 /** Nullable variant for provider fields that may be null/absent. */
-export function toMinorUnitsOrNull(value: number | string | null | undefined, currency: string): number | null {
+export function toMinorUnitsOrNull(
+  value: number | string | null | undefined,
+  currency: string,
+): number | null {
   return value === null || value === undefined ? null : toMinorUnits(value, currency);
 }
 
@@ -45,7 +48,9 @@ export function toMinorUnitsOrNull(value: number | string | null | undefined, cu
 export function formatMinorUnits(amount: number, currency: string): string {
   const exponent = minorUnitExponent(currency);
   const negative = amount < 0;
-  const digits = Math.abs(amount).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(amount)
+    .toString()
+    .padStart(exponent + 1, '0');
   const major = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return `${negative ? '-' : ''}${major}`;
 }

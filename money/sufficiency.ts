@@ -14,9 +14,14 @@ export function decideSufficiency(
     availableAmount: null,
     reason: { code, message },
   });
+  // The API validates amounts, but the workflow can be started directly: never compare against garbage.
+  if (!Number.isSafeInteger(requiredAmount.amount) || requiredAmount.amount < 0) {
+    return unknown('INVALID_AMOUNT', 'The required amount must be a non-negative integer in minor units');
+  }
   const account = balances.find((b) => b.accountId === fundingAccountId);
   if (!account) return unknown('ACCOUNT_NOT_FOUND', `No balance for account ${fundingAccountId}`);
-  if (account.currency !== requiredAmount.currency.toUpperCase()) {
+  // ISO 4217 codes are case-insensitive in practice: compare them upper-cased on both sides.
+  if (account.currency.toUpperCase() !== requiredAmount.currency.toUpperCase()) {
     return unknown(
       'CURRENCY_MISMATCH',
       `Account is in ${account.currency}, the required amount in ${requiredAmount.currency}`,
@@ -33,7 +38,7 @@ export function decideSufficiency(
     ...base,
     decision: spendable.amount >= requiredAmount.amount ? 'SUFFICIENT' : 'INSUFFICIENT',
     basis: spendable.basis,
-    availableAmount: { amount: spendable.amount, currency: account.currency },
+    availableAmount: { amount: spendable.amount, currency: account.currency.toUpperCase() },
     // A decision on a cached balance says so: the caller decides whether that is good enough.
     ...(account.freshness === 'CACHED'
       ? { reason: account.note ?? { code: 'CACHED_BALANCE', message: 'Decided on a cached balance' } }
@@ -45,7 +50,10 @@ function spendableAmount(account: NormalizedBalance): { amount: number; basis: S
   if (account.kind === 'CREDIT') {
     if (account.available !== null) return { amount: account.available, basis: 'AVAILABLE_CREDIT' };
     if (account.limit !== null && account.current !== null) {
-      return { amount: account.limit - account.current - (account.pending ?? 0), basis: 'CURRENT_LESS_PENDING' };
+      return {
+        amount: account.limit - account.current - (account.pending ?? 0),
+        basis: 'CURRENT_LESS_PENDING',
+      };
     }
     return null;
   }

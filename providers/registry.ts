@@ -21,7 +21,8 @@ export function createProviderRegistry(env: Env, fetchImpl: FetchLike = fetch): 
   const registry: ProviderRegistry = {};
   for (const registration of Object.values(REGISTRATIONS)) {
     const config = registration.configFromEnv(env);
-    if (config) registry[registration.name] = registration.createProvider(config, { fetch: fetchImpl, timeoutMs });
+    if (config)
+      registry[registration.name] = registration.createProvider(config, { fetch: fetchImpl, timeoutMs });
   }
   return registry;
 }

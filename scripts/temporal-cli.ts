@@ -47,7 +47,9 @@ function goBinary(env: NodeJS.ProcessEnv): string | undefined {
   return onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
 }
 
-export function resolveTemporalCli(opts: { env?: NodeJS.ProcessEnv; log?: Log; build?: boolean } = {}): ResolvedCli {
+export function resolveTemporalCli(
+  opts: { env?: NodeJS.ProcessEnv; log?: Log; build?: boolean } = {},
+): ResolvedCli {
   const env = opts.env ?? process.env;
   const log = opts.log ?? stderrLog;
   if (env.TEMPORAL_CLI_PATH) {
@@ -71,12 +73,18 @@ export function resolveTemporalCli(opts: { env?: NodeJS.ProcessEnv; log?: Log; b
     return { source: 'sdk-download' };
   }
   mkdirSync(dir, { recursive: true });
-  log(`Building Temporal CLI v${TEMPORAL_CLI_VERSION} with ${go} into ${dir} (first build takes a few minutes)…`);
+  log(
+    `Building Temporal CLI v${TEMPORAL_CLI_VERSION} with ${go} into ${dir} (first build takes a few minutes)…`,
+  );
   const started = Date.now();
-  const result = spawnSync(go, ['install', '-ldflags', VERSION_LDFLAG, `${MODULE}@v${TEMPORAL_CLI_VERSION}`], {
-    env: { ...env, GOBIN: dir, GOFLAGS: env.GOFLAGS ?? '-mod=mod' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const result = spawnSync(
+    go,
+    ['install', '-ldflags', VERSION_LDFLAG, `${MODULE}@v${TEMPORAL_CLI_VERSION}`],
+    {
+      env: { ...env, GOBIN: dir, GOFLAGS: env.GOFLAGS ?? '-mod=mod' },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   if (result.status !== 0 || !isExecutable(cached)) {
     throw new Error(
       `go install ${MODULE}@v${TEMPORAL_CLI_VERSION} failed (exit ${result.status}). ` +

@@ -46,7 +46,11 @@ class Finish {
 
 export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceCheckResult> {
   const startedAt = Date.now();
-  const state = new CheckState(input, startedAt, startedAt + (input.timeouts?.overallSeconds ?? DEFAULT_OVERALL_S) * 1000);
+  const state = new CheckState(
+    input,
+    startedAt,
+    startedAt + (input.timeouts?.overallSeconds ?? DEFAULT_OVERALL_S) * 1000,
+  );
   // Handlers first: a signal or update may already be waiting in the first workflow task.
   wf.setHandler(statusQuery, () => state.view());
   wf.setHandler(providerEventSignal, (event) => state.acceptEvent(event));
@@ -57,7 +61,10 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
       state.pendingSubmission = resolveOptionValues(state, submission);
       await wf.condition(() => state.answeredRounds >= round || state.result !== null);
       if (state.answeredRounds < round) {
-        throw wf.ApplicationFailure.nonRetryable(state.answerError ?? 'The check ended before the answers were sent', 'NotAwaitingMfa');
+        throw wf.ApplicationFailure.nonRetryable(
+          state.answerError ?? 'The check ended before the answers were sent',
+          'NotAwaitingMfa',
+        );
       }
       return { accepted: true as const, round };
     },
@@ -69,7 +76,8 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
     outcome = await runCheck(state);
   } catch (err) {
     if (err instanceof Finish) outcome = err;
-    else if (wf.isCancellation(err)) outcome = new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
+    else if (wf.isCancellation(err))
+      outcome = new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
     else {
       const failed = reasonFromActivityFailure(err);
       if (!failed) throw err; // a bug, not a provider outcome: let the workflow task fail and be fixed
@@ -81,7 +89,9 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
   recordCheckOutcome(wf.metricMeter, result); // replay-safe: the workflow meter skips replays
   setPhase(state, 'DONE');
   wf.upsertSearchAttributes([{ key: outcomeKey, value: result.status }]);
-  wf.setCurrentDetails(`**${result.status}**${result.reason ? ` — ${result.reason.code}: ${result.reason.message}` : ''}`);
+  wf.setCurrentDetails(
+    `**${result.status}**${result.reason ? ` — ${result.reason.code}: ${result.reason.message}` : ''}`,
+  );
   // Let an in-flight MFA update see the result before the run closes (even after cancellation).
   await wf.CancellationScope.nonCancellable(() => wf.condition(wf.allHandlersFinished));
   return result;
@@ -89,9 +99,17 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
 
 async function runCheck(state: CheckState): Promise<Finish> {
   const { input } = state;
-  const start = await acts.startRefresh.executeWithOptions(withSummary(state, `Start ${input.provider} refresh`), [
-    { provider: input.provider, resource: input.resource, refreshKey: wf.uuid4(), accountIds: input.accountIds },
-  ]);
+  const start = await acts.startRefresh.executeWithOptions(
+    withSummary(state, `Start ${input.provider} refresh`),
+    [
+      {
+        provider: input.provider,
+        resource: input.resource,
+        refreshKey: wf.uuid4(),
+        accountIds: input.accountIds,
+      },
+    ],
+  );
   const ref: RefreshRef = {
     provider: input.provider,
     resource: input.resource,
@@ -108,7 +126,8 @@ async function runCheck(state: CheckState): Promise<Finish> {
   if (start.state === 'ACTION_REQUIRED') {
     // v2: also return the last known balances (CACHED, with the reason). Guarded: checks recorded
     // before this change (test/histories/v1-before-cached-on-action-required) replay without the read.
-    if (!wf.patched('cached-balances-on-action-required') || !start.reason) return new Finish('ACTION_REQUIRED', start.reason);
+    if (!wf.patched('cached-balances-on-action-required') || !start.reason)
+      return new Finish('ACTION_REQUIRED', start.reason);
     const cached = await readBalancesBestEffort(state, ref, [...cachedReasons, ...allAccounts(start.reason)]);
     return new Finish('ACTION_REQUIRED', start.reason, cached);
   }
@@ -120,7 +139,10 @@ async function runCheck(state: CheckState): Promise<Finish> {
 
   const status = await waitForRefresh(state, ref, start);
   if (status.state === 'FAILED') {
-    const reason = status.reason ?? { code: `PROVIDER_${status.providerStatus}`, message: 'The refresh failed' };
+    const reason = status.reason ?? {
+      code: `PROVIDER_${status.providerStatus}`,
+      message: 'The refresh failed',
+    };
     const cached = await readBalancesBestEffort(state, ref, [...cachedReasons, ...allAccounts(reason)]);
     return new Finish('FAILED', reason, cached);
   }
@@ -130,7 +152,11 @@ async function runCheck(state: CheckState): Promise<Finish> {
 }
 
 /** Waits until the refresh ends: a trusted completion event, or a status read (timer- or event-driven). */
-async function waitForRefresh(state: CheckState, ref: RefreshRef, start: RefreshStart): Promise<RefreshStatus> {
+async function waitForRefresh(
+  state: CheckState,
+  ref: RefreshRef,
+  start: RefreshStart,
+): Promise<RefreshStatus> {
   setPhase(state, 'REFRESHING');
   const schedule = pollSchedule(start.polling, state.input.timeouts);
   let attempt = 0;
@@ -138,7 +164,11 @@ async function waitForRefresh(state: CheckState, ref: RefreshRef, start: Refresh
   let lastReadAt = 0;
   for (;;) {
     const remaining = state.deadline - Date.now();
-    if (remaining <= 0) throw new Finish('TIMED_OUT', { code: 'REFRESH_TIMEOUT', message: 'The provider did not finish the refresh before the deadline' });
+    if (remaining <= 0)
+      throw new Finish('TIMED_OUT', {
+        code: 'REFRESH_TIMEOUT',
+        message: 'The provider did not finish the refresh before the deadline',
+      });
     const delay = Math.min(pollDelayMs(schedule, attempt, Math.random), remaining);
     state.nextPollAt = Date.now() + delay;
     describeWaiting(state);
@@ -151,7 +181,8 @@ async function waitForRefresh(state: CheckState, ref: RefreshRef, start: Refresh
       const events = state.takeRelevantEvents();
       // Only stale/foreign events, or "refresh started" news (Meld UPDATING): keep waiting, same schedule.
       if (events.every((e) => e.kind === 'REFRESH_STARTED')) continue;
-      trustedCompletion = start.polling.trustCompletionEvent && events.some((e) => e.kind === 'REFRESH_COMPLETED');
+      trustedCompletion =
+        start.polling.trustCompletionEvent && events.some((e) => e.kind === 'REFRESH_COMPLETED');
       if (!trustedCompletion) {
         // Honour the provider's floor between status reads even when events arrive quickly.
         const wait = lastReadAt + schedule.firstMs - Date.now();
@@ -164,7 +195,10 @@ async function waitForRefresh(state: CheckState, ref: RefreshRef, start: Refresh
     }
     const status: RefreshStatus = trustedCompletion
       ? { state: 'SUCCEEDED', providerStatus: 'COMPLETION_EVENT' }
-      : await acts.readRefreshStatus.executeWithOptions(withSummary(state, `Read ${state.input.provider} refresh status`), [ref]);
+      : await acts.readRefreshStatus.executeWithOptions(
+          withSummary(state, `Read ${state.input.provider} refresh status`),
+          [ref],
+        );
     lastReadAt = Date.now();
     state.providerStatus = status.providerStatus;
     if (status.state === 'FAILED') {
@@ -192,14 +226,21 @@ async function answerChallenges(state: CheckState, ref: RefreshRef, status: Refr
   state.mfaDeadline = Date.now() + (state.input.timeouts?.mfaSeconds ?? DEFAULT_MFA_S) * 1000;
   setPhase(state, 'WAITING_FOR_MFA');
   describeWaiting(state);
-  const answered = await wf.condition(() => state.pendingSubmission !== null, state.mfaDeadline - Date.now(), {
-    summary: 'Wait for MFA answers',
-  });
-  if (!answered) throw new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
+  const answered = await wf.condition(
+    () => state.pendingSubmission !== null,
+    state.mfaDeadline - Date.now(),
+    {
+      summary: 'Wait for MFA answers',
+    },
+  );
+  if (!answered)
+    throw new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
   setPhase(state, 'ANSWERING_MFA');
   const submission = state.pendingSubmission!;
   try {
-    await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [{ ...ref, answers: submission.answers }]);
+    await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [
+      { ...ref, answers: submission.answers },
+    ]);
   } catch (err) {
     state.answerError = (err as Error).message;
     throw err;
@@ -218,13 +259,18 @@ async function readBalances(
   cachedReasons: { accountId: string; reason: Reason }[],
 ): Promise<NormalizedBalance[]> {
   setPhase(state, 'READING_BALANCES');
-  return acts.listBalances.executeWithOptions(withSummary(state, refreshed ? 'Read refreshed balances' : 'Read cached balances'), [
-    { ...ref, refreshed, cachedReasons, withPending: state.input.fundingAccountId !== undefined },
-  ]);
+  return acts.listBalances.executeWithOptions(
+    withSummary(state, refreshed ? 'Read refreshed balances' : 'Read cached balances'),
+    [{ ...ref, refreshed, cachedReasons, withPending: state.input.fundingAccountId !== undefined }],
+  );
 }
 
 /** After a failed refresh, the last known balances are still worth returning (marked CACHED). */
-async function readBalancesBestEffort(state: CheckState, ref: RefreshRef, cachedReasons: { accountId: string; reason: Reason }[]) {
+async function readBalancesBestEffort(
+  state: CheckState,
+  ref: RefreshRef,
+  cachedReasons: { accountId: string; reason: Reason }[],
+) {
   try {
     return await readBalances(state, ref, false, cachedReasons);
   } catch (err) {
@@ -241,7 +287,9 @@ function allAccounts(reason: Reason) {
 
 function buildResult(state: CheckState, outcome: Finish): BalanceCheckResult {
   const { input } = state;
-  const balances = input.accountIds ? outcome.balances.filter((b) => input.accountIds!.includes(b.accountId)) : outcome.balances;
+  const balances = input.accountIds
+    ? outcome.balances.filter((b) => input.accountIds!.includes(b.accountId))
+    : outcome.balances;
   const wantsSufficiency = input.fundingAccountId !== undefined && input.requiredAmount !== undefined;
   return {
     status: outcome.status,
@@ -249,15 +297,21 @@ function buildResult(state: CheckState, outcome: Finish): BalanceCheckResult {
     resource: input.resource,
     ...(outcome.reason ? { reason: outcome.reason } : {}),
     balances,
-    ...(wantsSufficiency
-      ? { sufficiency: decideSufficiency(balances, input.fundingAccountId!, input.requiredAmount!) }
-      : {}),
+    ...(wantsSufficiency ? { sufficiency: sufficiencyFor(balances, input, outcome) } : {}),
     startedAt: new Date(state.startedAt).toISOString(),
     finishedAt: new Date(Date.now()).toISOString(),
     polls: state.polls,
     eventsAccepted: state.eventsAccepted,
     mfaRounds: state.mfaRounds,
   };
+}
+
+/** With no balances to judge, the check's own outcome is the reason the decision is UNKNOWN. */
+function sufficiencyFor(balances: NormalizedBalance[], input: BalanceCheckInput, outcome: Finish) {
+  const decision = decideSufficiency(balances, input.fundingAccountId!, input.requiredAmount!);
+  if (balances.length === 0 && outcome.reason && decision.decision === 'UNKNOWN')
+    return { ...decision, reason: outcome.reason };
+  return decision;
 }
 
 function setPhase(state: CheckState, phase: CheckPhase): void {
@@ -270,13 +324,27 @@ function describeWaiting(state: CheckState): void {
   const at = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString());
   const lines =
     state.phase === 'WAITING_FOR_MFA'
-      ? [`**Waiting for MFA** since ${at(Date.now())}, answer by ${at(state.mfaDeadline)}`, `Challenges: ${state.challenges.map((c) => c.label).join('; ')}`]
-      : [`**Waiting for ${state.input.provider} refresh** (webhook or poll)`, `Next poll at ${at(state.nextPollAt)}`];
-  lines.push(`Polls so far: ${state.polls}`, `Last provider status: ${state.providerStatus ?? '—'}`, `Deadline: ${at(state.deadline)}`);
+      ? [
+          `**Waiting for MFA** since ${at(Date.now())}, answer by ${at(state.mfaDeadline)}`,
+          `Challenges: ${state.challenges.map((c) => c.label).join('; ')}`,
+        ]
+      : [
+          `**Waiting for ${state.input.provider} refresh** (webhook or poll)`,
+          `Next poll at ${at(state.nextPollAt)}`,
+        ];
+  lines.push(
+    `Polls so far: ${state.polls}`,
+    `Last provider status: ${state.providerStatus ?? '—'}`,
+    `Deadline: ${at(state.deadline)}`,
+  );
   wf.setCurrentDetails(lines.join('\n\n'));
 }
 
 /** Activity options with a UI summary; retries stop at the check's deadline (never before 15 s). */
 function withSummary(state: CheckState, summary: string): wf.ActivityOptions {
-  return { ...ACTIVITY_OPTIONS, summary, scheduleToCloseTimeout: Math.max(state.deadline - Date.now(), 15_000) };
+  return {
+    ...ACTIVITY_OPTIONS,
+    summary,
+    scheduleToCloseTimeout: Math.max(state.deadline - Date.now(), 15_000),
+  };
 }

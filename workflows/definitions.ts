@@ -1,6 +1,11 @@
 // Signals, queries and updates of the balanceCheck workflow, shared with the API.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { BalanceCheckState, MfaAccepted, MfaSubmission, ProviderEvent } from '../contracts/balance-check';
+import type {
+  BalanceCheckState,
+  MfaAccepted,
+  MfaSubmission,
+  ProviderEvent,
+} from '../contracts/balance-check';
 
 /** A provider webhook (verified by the API) about this check's refresh. */
 export const providerEventSignal = defineSignal<[ProviderEvent]>('providerEvent');

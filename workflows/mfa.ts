@@ -6,7 +6,10 @@ import type { CheckState } from './check-state';
 
 export function validateMfaSubmission(state: CheckState, submission: MfaSubmission): void {
   if (state.phase !== 'WAITING_FOR_MFA' || state.pendingSubmission !== null) {
-    throw ApplicationFailure.nonRetryable(`The check is not waiting for MFA (phase ${state.phase})`, MFA_NOT_AWAITING);
+    throw ApplicationFailure.nonRetryable(
+      `The check is not waiting for MFA (phase ${state.phase})`,
+      MFA_NOT_AWAITING,
+    );
   }
   const answers = Array.isArray(submission?.answers) ? submission.answers : [];
   if (answers.length === 0) {
@@ -17,12 +20,18 @@ export function validateMfaSubmission(state: CheckState, submission: MfaSubmissi
   for (const answer of answers) {
     const challenge = pending.get(answer?.challengeId);
     if (!challenge) {
-      throw ApplicationFailure.nonRetryable(`Unknown challenge id: ${String(answer?.challengeId)}`, MFA_INVALID_ANSWER);
+      throw ApplicationFailure.nonRetryable(
+        `Unknown challenge id: ${String(answer?.challengeId)}`,
+        MFA_INVALID_ANSWER,
+      );
     }
     if (typeof answer.value !== 'string' || answer.value.length === 0) {
       throw ApplicationFailure.nonRetryable(`Empty answer for challenge ${challenge.id}`, MFA_INVALID_ANSWER);
     }
-    if (challenge.options?.length && !challenge.options.some((o) => o.value === answer.value || o.id === answer.value)) {
+    if (
+      challenge.options?.length &&
+      !challenge.options.some((o) => o.value === answer.value || o.id === answer.value)
+    ) {
       throw ApplicationFailure.nonRetryable(
         `Answer for challenge ${challenge.id} must be one of its options`,
         MFA_INVALID_ANSWER,
@@ -43,7 +52,9 @@ export function validateMfaSubmission(state: CheckState, submission: MfaSubmissi
 export function resolveOptionValues(state: CheckState, submission: MfaSubmission): MfaSubmission {
   return {
     answers: submission.answers.map((a) => {
-      const option = state.challenges.find((c) => c.id === a.challengeId)?.options?.find((o) => o.id === a.value);
+      const option = state.challenges
+        .find((c) => c.id === a.challengeId)
+        ?.options?.find((o) => o.id === a.value);
       return option ? { challengeId: a.challengeId, value: option.value } : a;
     }),
   };

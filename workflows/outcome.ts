@@ -28,7 +28,10 @@ export function reasonFromActivityFailure(err: unknown): { reason: Reason; timed
   }
   if (cause instanceof TimeoutFailure) {
     return {
-      reason: { code: 'PROVIDER_UNAVAILABLE', message: `${err.activityType} did not succeed before the check's deadline` },
+      reason: {
+        code: 'PROVIDER_UNAVAILABLE',
+        message: `${err.activityType} did not succeed before the check's deadline`,
+      },
       timedOut: true,
     };
   }

@@ -8,10 +8,13 @@ export interface PollSchedule {
 }
 
 export function pollSchedule(profile: PollingProfile, timeouts: CheckTimeouts = {}): PollSchedule {
-  const requested = timeouts.pollIntervalSeconds !== undefined ? timeouts.pollIntervalSeconds * 1000 : profile.minIntervalMs;
+  const requested =
+    timeouts.pollIntervalSeconds !== undefined ? timeouts.pollIntervalSeconds * 1000 : profile.minIntervalMs;
   const firstMs = Math.max(requested, profile.minIntervalMs);
   const requestedCap =
-    timeouts.maxPollIntervalSeconds !== undefined ? timeouts.maxPollIntervalSeconds * 1000 : profile.maxIntervalMs;
+    timeouts.maxPollIntervalSeconds !== undefined
+      ? timeouts.maxPollIntervalSeconds * 1000
+      : profile.maxIntervalMs;
   return { firstMs, capMs: Math.max(firstMs, requestedCap) };
 }
 

@@ -27,14 +27,19 @@ export interface HttpResult<T> {
   headers: Headers;
 }
 
-export async function requestJson<T extends z.ZodType>(opts: HttpCallOptions<T>): Promise<HttpResult<z.infer<T>>> {
+export async function requestJson<T extends z.ZodType>(
+  opts: HttpCallOptions<T>,
+): Promise<HttpResult<z.infer<T>>> {
   const details = { provider: opts.provider, operation: opts.operation };
   let response: Response;
   let text: string;
   try {
     response = await opts.fetch(opts.url, {
       method: opts.method ?? 'GET',
-      headers: { ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
+      headers: {
+        ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        ...opts.headers,
+      },
       body: opts.body !== undefined ? JSON.stringify(opts.body) : undefined,
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
@@ -50,7 +55,9 @@ export async function requestJson<T extends z.ZodType>(opts: HttpCallOptions<T>)
       details,
     );
   }
-  const ok = opts.okStatuses ? opts.okStatuses.includes(response.status) : response.status >= 200 && response.status < 300;
+  const ok = opts.okStatuses
+    ? opts.okStatuses.includes(response.status)
+    : response.status >= 200 && response.status < 300;
   if (!ok) {
     const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     const custom = opts.classify?.(response.status, text, retryAfterMs);
@@ -58,7 +65,10 @@ export async function requestJson<T extends z.ZodType>(opts: HttpCallOptions<T>)
     throw errorForStatus(
       response.status,
       `${opts.provider} ${opts.operation} answered HTTP ${response.status}: ${text.slice(0, 200)}`,
-      { ...details, retryAt: retryAfterMs !== undefined ? new Date(Date.now() + retryAfterMs).toISOString() : undefined },
+      {
+        ...details,
+        retryAt: retryAfterMs !== undefined ? new Date(Date.now() + retryAfterMs).toISOString() : undefined,
+      },
       retryAfterMs,
     );
   }

@@ -25,6 +25,14 @@ export const MELD_POLLING: PollingProfile = {
   failureConfirmations: 1,
 };
 
+/**
+ * refreshId of a refresh we joined rather than started: Meld has no endpoint naming the running job's
+ * requestId, and the workflow matches webhook requestIds against a non-empty refreshId only, so an
+ * empty id lets the joined job's BANK_LINKING_ACCOUNTS_UPDATED through (stale events are still dropped
+ * by their timestamp). Meld's reads use neither refreshId nor refreshKey.
+ */
+export const JOINED_REFRESH_ID = '';
+
 export function createMeldProvider(client: MeldClient, now: () => Date = () => new Date()): BalanceProvider {
   const ids = (ref: { resource: { userId: string; memberId?: string } }) => {
     const connectionId = ref.resource.memberId;
@@ -64,8 +72,9 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
       if (assessed.kind === 'ACTION_REQUIRED' || assessed.kind === 'FAILED') {
         return answer(assessed.kind, now(), { reason: assessed.reason });
       }
-      // Join the running refresh; its updatedAt will land after this instant.
-      if (assessed.kind === 'RUNNING') return answer('STARTED', now());
+      // Join the running refresh; its updatedAt will land after this instant. Its requestId is not
+      // ours to know (Meld lists none), so the id stays empty: its UPDATED webhook must still count.
+      if (assessed.kind === 'RUNNING') return answer('STARTED', now(), { refreshId: JOINED_REFRESH_ID });
 
       const startedAt = now();
       try {
@@ -78,7 +87,7 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
       }
       // 409: the status changed between our read and the refresh; read it again and decide the same way.
       const after = assessMeldConnection(await client.getConnection(connectionId));
-      if (after.kind === 'RUNNING') return answer('STARTED', startedAt);
+      if (after.kind === 'RUNNING') return answer('STARTED', startedAt, { refreshId: JOINED_REFRESH_ID });
       if (after.kind !== 'REFRESHABLE') return answer(after.kind, startedAt, { reason: after.reason });
       return answer('NOT_REFRESHABLE', startedAt, {
         reason: {

@@ -22,7 +22,8 @@ const SANDBOX = { apiKey: 'sandbox-meld-key', webhookSecret: 'sandbox-meld-webho
 export const meldRegistration: ProviderRegistration<MeldConfig> = {
   name: 'meld',
   configFromEnv: (env) => (env.MELD_BASE_URL ? MeldEnv.parse(env) : undefined),
-  createProvider: (c, deps) => createMeldProvider(new MeldClient({ baseUrl: c.MELD_BASE_URL, apiKey: c.MELD_API_KEY, ...deps })),
+  createProvider: (c, deps) =>
+    createMeldProvider(new MeldClient({ baseUrl: c.MELD_BASE_URL, apiKey: c.MELD_API_KEY, ...deps })),
   authenticateWebhook(c, req) {
     const verdict = verifyMeldWebhook({
       secret: c.MELD_WEBHOOK_SECRET,
@@ -36,7 +37,12 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
   translateWebhook: translateMeldWebhook,
   async startSandbox({ webhookUrl, timeScale, port }) {
     const simulator = await startMeldSimulator(
-      { apiKey: SANDBOX.apiKey, webhookSecret: SANDBOX.webhookSecret, timeScale, ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}) },
+      {
+        apiKey: SANDBOX.apiKey,
+        webhookSecret: SANDBOX.webhookSecret,
+        timeScale,
+        ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}),
+      },
       port,
     );
     return {
@@ -54,6 +60,9 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
     { key: 'MELD_API_KEY', meaning: 'Meld API key (sent as `Authorization: BASIC <key>`)', secret: true },
     { key: 'MELD_WEBHOOK_SECRET', meaning: 'Meld webhook signing secret', secret: true },
     { key: 'MELD_WEBHOOK_URL', meaning: 'The public URL Meld posts webhooks to (part of the signed string)' },
-    { key: 'MELD_WEBHOOK_TOLERANCE_SECONDS', meaning: 'Accepted age of meld-signature-timestamp (default 300)' },
+    {
+      key: 'MELD_WEBHOOK_TOLERANCE_SECONDS',
+      meaning: 'Accepted age of meld-signature-timestamp (default 300)',
+    },
   ],
 };

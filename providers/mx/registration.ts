@@ -15,21 +15,36 @@ const MxEnv = z.object({
 });
 type MxConfig = z.infer<typeof MxEnv>;
 
-const SANDBOX = { clientId: 'sandbox-client', apiKey: 'sandbox-api-key', webhook: { username: 'mx-webhooks', password: 'sandbox-webhook-password' } };
+const SANDBOX = {
+  clientId: 'sandbox-client',
+  apiKey: 'sandbox-api-key',
+  webhook: { username: 'mx-webhooks', password: 'sandbox-webhook-password' },
+};
 
 export const mxRegistration: ProviderRegistration<MxConfig> = {
   name: 'mx',
   configFromEnv: (env) => (env.MX_BASE_URL ? MxEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
-    createMxProvider(new MxClient({ baseUrl: c.MX_BASE_URL, clientId: c.MX_CLIENT_ID, apiKey: c.MX_API_KEY, ...deps })),
+    createMxProvider(
+      new MxClient({ baseUrl: c.MX_BASE_URL, clientId: c.MX_CLIENT_ID, apiKey: c.MX_API_KEY, ...deps }),
+    ),
   authenticateWebhook: (c, req) =>
-    verifyMxWebhookAuth(req.headers.authorization, { username: c.MX_WEBHOOK_USERNAME, password: c.MX_WEBHOOK_PASSWORD })
+    verifyMxWebhookAuth(req.headers.authorization, {
+      username: c.MX_WEBHOOK_USERNAME,
+      password: c.MX_WEBHOOK_PASSWORD,
+    })
       ? { ok: true }
       : { ok: false, reason: 'Invalid or missing HTTP Basic credentials' },
   translateWebhook: translateMxWebhook,
   async startSandbox({ webhookUrl, timeScale, port }) {
     const simulator = await startMxSimulator(
-      { clientId: SANDBOX.clientId, apiKey: SANDBOX.apiKey, webhookAuth: SANDBOX.webhook, timeScale, ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}) },
+      {
+        clientId: SANDBOX.clientId,
+        apiKey: SANDBOX.apiKey,
+        webhookAuth: SANDBOX.webhook,
+        timeScale,
+        ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}),
+      },
       port,
     );
     return {

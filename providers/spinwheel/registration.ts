@@ -15,17 +15,30 @@ const SpinwheelEnv = z.object({
   SPINWHEEL_WEBHOOK_IPS: z
     .string()
     .optional()
-    .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : [])),
+    .transform((v) =>
+      v
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : [],
+    ),
 });
 type SpinwheelConfig = z.infer<typeof SpinwheelEnv>;
 
-const SANDBOX = { secretKey: 'sandbox-spinwheel-secret', header: 'x-spinwheel-webhook-secret', webhookSecret: 'sandbox-spinwheel-webhook-secret' };
+const SANDBOX = {
+  secretKey: 'sandbox-spinwheel-secret',
+  header: 'x-spinwheel-webhook-secret',
+  webhookSecret: 'sandbox-spinwheel-webhook-secret',
+};
 
 export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
   name: 'spinwheel',
   configFromEnv: (env) => (env.SPINWHEEL_BASE_URL ? SpinwheelEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
-    createSpinwheelProvider(new SpinwheelClient({ baseUrl: c.SPINWHEEL_BASE_URL, secretKey: c.SPINWHEEL_SECRET_KEY, ...deps })),
+    createSpinwheelProvider(
+      new SpinwheelClient({ baseUrl: c.SPINWHEEL_BASE_URL, secretKey: c.SPINWHEEL_SECRET_KEY, ...deps }),
+    ),
   authenticateWebhook: (c, req) =>
     verifySpinwheelWebhook({
       headers: req.headers,
@@ -58,9 +71,15 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
     };
   },
   envDoc: [
-    { key: 'SPINWHEEL_BASE_URL', meaning: 'Spinwheel API host (https://sandbox-api.spinwheel.io or https://api.spinwheel.io)' },
+    {
+      key: 'SPINWHEEL_BASE_URL',
+      meaning: 'Spinwheel API host (https://sandbox-api.spinwheel.io or https://api.spinwheel.io)',
+    },
     { key: 'SPINWHEEL_SECRET_KEY', meaning: 'Spinwheel secret key (Bearer)', secret: true },
-    { key: 'SPINWHEEL_WEBHOOK_HEADER', meaning: 'Custom header Spinwheel sends with webhooks (default x-spinwheel-webhook-secret)' },
+    {
+      key: 'SPINWHEEL_WEBHOOK_HEADER',
+      meaning: 'Custom header Spinwheel sends with webhooks (default x-spinwheel-webhook-secret)',
+    },
     { key: 'SPINWHEEL_WEBHOOK_SECRET', meaning: 'Value of that header', secret: true },
     { key: 'SPINWHEEL_WEBHOOK_IPS', meaning: 'Optional comma-separated allow-list of webhook source IPs' },
   ],

@@ -29,7 +29,12 @@ export function scriptedProvider(opts: {
         refreshId: req.refreshKey,
         startedAt: new Date().toISOString(),
         mfaPossible: true,
-        polling: { minIntervalMs: opts.minIntervalMs ?? 200, maxIntervalMs: 1000, trustCompletionEvent: true, failureConfirmations: 1 },
+        polling: {
+          minIntervalMs: opts.minIntervalMs ?? 200,
+          maxIntervalMs: 1000,
+          trustCompletionEvent: true,
+          failureConfirmations: 1,
+        },
       };
     },
     async readRefreshStatus() {

@@ -29,7 +29,12 @@ const TEST_KEY_CONFIG: ApiKey[] = [
 export interface TestStack extends SandboxStack {
   env: TestWorkflowEnvironment;
   /** JSON request to the API. */
-  api(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Tears down the stack and the dev server. */
   stop(): Promise<void>;
 }
@@ -46,21 +51,32 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const env = await startDevServer();
   const namespace = env.namespace ?? 'default';
-  const client = opts.dataConverter ? new Client({ connection: env.connection, namespace, dataConverter: opts.dataConverter }) : env.client;
-  const stack = await startSandboxStack({
-    client,
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    providers: opts.providers,
-    timeScale: opts.timeScale ?? 0.1,
-    taskQueue: opts.taskQueue,
-    workflowBundle: await (opts.dataConverter?.failureConverterPath ? bundleWithFailureConverter(opts.dataConverter.failureConverterPath) : workflowBundle()),
-    ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
-    logger: createLogger({ name: 'api', level: 'silent' }),
-    apiKeys: TEST_KEY_CONFIG,
-    ratePerMinute: 100_000,
-    updateDeadlineMs: opts.updateDeadlineMs,
-  });
+  const client = opts.dataConverter
+    ? new Client({ connection: env.connection, namespace, dataConverter: opts.dataConverter })
+    : env.client;
+  // A failed start must not leave the dev server running (the test process would hang).
+  let stack: Awaited<ReturnType<typeof startSandboxStack>>;
+  try {
+    stack = await startSandboxStack({
+      client,
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      providers: opts.providers,
+      timeScale: opts.timeScale ?? 0.1,
+      taskQueue: opts.taskQueue,
+      workflowBundle: await (opts.dataConverter?.failureConverterPath
+        ? bundleWithFailureConverter(opts.dataConverter.failureConverterPath)
+        : workflowBundle()),
+      ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
+      logger: createLogger({ name: 'api', level: 'silent' }),
+      apiKeys: TEST_KEY_CONFIG,
+      ratePerMinute: 100_000,
+      updateDeadlineMs: opts.updateDeadlineMs,
+    });
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
   return {
     ...stack,
     env,
@@ -69,7 +85,9 @@ export async function startTestStack(
         method,
         headers: {
           ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(Object.keys(headers).some((h) => h.toLowerCase() === 'authorization') ? {} : { authorization: `Bearer ${TEST_API_KEYS.full}` }),
+          ...(Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')
+            ? {}
+            : { authorization: `Bearer ${TEST_API_KEYS.full}` }),
           ...headers,
         },
         body: body !== undefined ? JSON.stringify(body) : undefined,
@@ -94,7 +112,14 @@ let converterBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The failure converter also runs inside workflows, so a prebuilt bundle must include it. */
 function bundleWithFailureConverter(failureConverterPath: string): Promise<WorkflowBundleWithSourceMap> {
   const silent = () => undefined;
-  const logger = { trace: silent, debug: silent, info: silent, warn: silent, error: console.error, log: silent };
+  const logger = {
+    trace: silent,
+    debug: silent,
+    info: silent,
+    warn: silent,
+    error: console.error,
+    log: silent,
+  };
   converterBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath, logger });
   return converterBundle;
 }

@@ -1,5 +1,9 @@
 // Polls a condition in tests (never a fixed sleep): resolves when it holds, fails after a bound.
-export async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, everyMs = 100): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+  everyMs = 100,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {

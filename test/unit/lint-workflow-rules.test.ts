@@ -23,8 +23,15 @@ describe('workflow lint rules', () => {
     "import { Context } from '@temporalio/activity';",
   ]) {
     it(`rejects \`${source}\` in workflows/`, async () => {
-      const messages = await restrictedImports(`${source}\nexport const x = 1;\n`, 'workflows/balance-check.ts');
-      assert.equal(messages.length, 1, `expected one no-restricted-imports error, got ${JSON.stringify(messages)}`);
+      const messages = await restrictedImports(
+        `${source}\nexport const x = 1;\n`,
+        'workflows/balance-check.ts',
+      );
+      assert.equal(
+        messages.length,
+        1,
+        `expected one no-restricted-imports error, got ${JSON.stringify(messages)}`,
+      );
     });
   }
 
@@ -37,7 +44,10 @@ describe('workflow lint rules', () => {
   });
 
   it('allows Node built-ins outside workflow code (activities)', async () => {
-    const messages = await restrictedImports("import { createHash } from 'node:crypto';\nexport const h = createHash;\n", 'activities/index.ts');
+    const messages = await restrictedImports(
+      "import { createHash } from 'node:crypto';\nexport const h = createHash;\n",
+      'activities/index.ts',
+    );
     assert.deepEqual(messages, []);
   });
 });

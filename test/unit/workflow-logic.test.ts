@@ -6,7 +6,12 @@ import type { NormalizedBalance, ProviderEvent } from '../../contracts/balance-c
 import { CheckState } from '../../workflows/check-state';
 import { pollDelayMs, pollSchedule } from '../../workflows/poll-schedule';
 
-const profile = { minIntervalMs: 3000, maxIntervalMs: 30000, trustCompletionEvent: true, failureConfirmations: 2 };
+const profile = {
+  minIntervalMs: 3000,
+  maxIntervalMs: 30000,
+  trustCompletionEvent: true,
+  failureConfirmations: 2,
+};
 
 describe('poll schedule', () => {
   it('never polls faster than the provider floor, even when asked to', () => {
@@ -18,13 +23,28 @@ describe('poll schedule', () => {
   });
   it('backs off ×1.5 with ±20 % jitter up to the cap', () => {
     const s = pollSchedule(profile, {});
-    assert.equal(pollDelayMs(s, 0, () => 0.5), 3000);
-    assert.equal(pollDelayMs(s, 2, () => 0.5), 6750);
-    assert.equal(pollDelayMs(s, 2, () => 0), 5400);
-    assert.equal(pollDelayMs(s, 30, () => 0.999), 30000);
+    assert.equal(
+      pollDelayMs(s, 0, () => 0.5),
+      3000,
+    );
+    assert.equal(
+      pollDelayMs(s, 2, () => 0.5),
+      6750,
+    );
+    assert.equal(
+      pollDelayMs(s, 2, () => 0),
+      5400,
+    );
+    assert.equal(
+      pollDelayMs(s, 30, () => 0.999),
+      30000,
+    );
   });
   it('takes a caller cap above the floor', () => {
-    assert.deepEqual(pollSchedule(profile, { pollIntervalSeconds: 5, maxPollIntervalSeconds: 10 }), { firstMs: 5000, capMs: 10000 });
+    assert.deepEqual(pollSchedule(profile, { pollIntervalSeconds: 5, maxPollIntervalSeconds: 10 }), {
+      firstMs: 5000,
+      capMs: 10000,
+    });
     assert.deepEqual(pollSchedule(profile, { maxPollIntervalSeconds: 1 }), { firstMs: 3000, capMs: 3000 });
   });
 });
@@ -32,12 +52,21 @@ describe('poll schedule', () => {
 describe('CheckState events', () => {
   const start = Date.parse('2026-11-21T10:00:00.500Z');
   const state = () => {
-    const s = new CheckState({ provider: 'mx', resource: { userId: 'U', memberId: 'M' } }, start, start + 600_000);
+    const s = new CheckState(
+      { provider: 'mx', resource: { userId: 'U', memberId: 'M' } },
+      start,
+      start + 600_000,
+    );
     s.refreshStartedAt = start;
     s.refreshId = 'R1';
     return s;
   };
-  const event = (over: Partial<ProviderEvent>): ProviderEvent => ({ eventId: 'e1', provider: 'mx', kind: 'REFRESH_COMPLETED', ...over });
+  const event = (over: Partial<ProviderEvent>): ProviderEvent => ({
+    eventId: 'e1',
+    provider: 'mx',
+    kind: 'REFRESH_COMPLETED',
+    ...over,
+  });
 
   it('drops duplicates by event id and events of another provider', () => {
     const s = state();
@@ -53,7 +82,10 @@ describe('CheckState events', () => {
     s.acceptEvent(event({ eventId: 'same-second', occurredAt: '2026-11-21T10:00:00Z' }));
     s.acceptEvent(event({ eventId: 'other-refresh', refreshId: 'R0' }));
     s.acceptEvent(event({ eventId: 'fresh', occurredAt: '2026-11-21T10:00:03Z', refreshId: 'R1' }));
-    assert.deepEqual(s.takeRelevantEvents().map((e) => e.eventId), ['same-second', 'fresh']);
+    assert.deepEqual(
+      s.takeRelevantEvents().map((e) => e.eventId),
+      ['same-second', 'fresh'],
+    );
     assert.equal(s.eventsAccepted, 2);
     assert.equal(s.eventsIgnored, 2);
   });
@@ -74,7 +106,14 @@ describe('CheckState events', () => {
 
 describe('markFreshness', () => {
   const b = (accountId: string): NormalizedBalance => ({
-    accountId, kind: 'DEPOSITORY', currency: 'USD', current: 100, available: 90, limit: null, asOf: null, freshness: 'REALTIME',
+    accountId,
+    kind: 'DEPOSITORY',
+    currency: 'USD',
+    current: 100,
+    available: 90,
+    limit: null,
+    asOf: null,
+    freshness: 'REALTIME',
   });
   it('is REALTIME only for refreshed accounts without a reason', () => {
     const reason = { code: 'REFRESH_EXHAUSTED', message: 'later', retryAt: '2026-11-22T00:00:00Z' };

@@ -4,7 +4,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { balanceCheckWorkflowId, type BalanceCheckInput, type NormalizedBalance } from '../../contracts/balance-check';
+import {
+  balanceCheckWorkflowId,
+  type BalanceCheckInput,
+  type NormalizedBalance,
+} from '../../contracts/balance-check';
 import { createBalanceCheckWorker } from '../../worker/create-worker';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
 import { scriptedProvider } from '../helpers/scripted-provider';
@@ -12,8 +16,14 @@ import { startDevServer, workflowBundle } from '../helpers/temporal-env';
 import { waitFor } from '../helpers/wait';
 
 const checking: NormalizedBalance = {
-  accountId: 'ACT-1', kind: 'DEPOSITORY', currency: 'USD', current: 1999, available: 1500, limit: null,
-  asOf: '2026-11-21T00:00:00Z', freshness: 'REALTIME',
+  accountId: 'ACT-1',
+  kind: 'DEPOSITORY',
+  currency: 'USD',
+  current: 1999,
+  available: 1500,
+  limit: null,
+  asOf: '2026-11-21T00:00:00Z',
+  freshness: 'REALTIME',
 };
 
 describe('foundation: balanceCheck on the real dev server', () => {
@@ -25,26 +35,44 @@ describe('foundation: balanceCheck on the real dev server', () => {
     await env?.teardown();
   });
 
-  async function run<T>(provider: ReturnType<typeof scriptedProvider>, taskQueue: string, fn: () => Promise<T>) {
+  async function run<T>(
+    provider: ReturnType<typeof scriptedProvider>,
+    taskQueue: string,
+    fn: () => Promise<T>,
+  ) {
     const worker = await createBalanceCheckWorker({
-      connection: env.nativeConnection, namespace: env.namespace ?? 'default', taskQueue,
-      providers: { mx: provider }, workflowBundle: await workflowBundle(),
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      providers: { mx: provider },
+      workflowBundle: await workflowBundle(),
     });
     return worker.runUntil(fn());
   }
 
   const input = (memberId: string, extra: Partial<BalanceCheckInput> = {}): BalanceCheckInput => ({
-    provider: 'mx', resource: { userId: 'USR-t', memberId }, fundingAccountId: 'ACT-1',
-    requiredAmount: { amount: 1000, currency: 'USD' }, ...extra,
+    provider: 'mx',
+    resource: { userId: 'USR-t', memberId },
+    fundingAccountId: 'ACT-1',
+    requiredAmount: { amount: 1000, currency: 'USD' },
+    ...extra,
   });
 
   it('polls on durable timers until the provider succeeds, then returns normalized balances', async () => {
     const provider = scriptedProvider({
-      statuses: [{ state: 'RUNNING', providerStatus: 'CONNECTED' }, { state: 'RUNNING', providerStatus: 'CONNECTED' }, { state: 'SUCCEEDED', providerStatus: 'CONNECTED' }],
+      statuses: [
+        { state: 'RUNNING', providerStatus: 'CONNECTED' },
+        { state: 'RUNNING', providerStatus: 'CONNECTED' },
+        { state: 'SUCCEEDED', providerStatus: 'CONNECTED' },
+      ],
       balances: [checking],
     });
     const result = await run(provider, 'tq-poll', () =>
-      env.client.workflow.execute('balanceCheck', { taskQueue: 'tq-poll', workflowId: balanceCheckWorkflowId('mx', { userId: 'USR-t', memberId: 'poll' }), args: [input('poll')] }),
+      env.client.workflow.execute('balanceCheck', {
+        taskQueue: 'tq-poll',
+        workflowId: balanceCheckWorkflowId('mx', { userId: 'USR-t', memberId: 'poll' }),
+        args: [input('poll')],
+      }),
     );
     assert.equal(result.status, 'COMPLETED');
     assert.equal(result.polls, 3);
@@ -62,34 +90,56 @@ describe('foundation: balanceCheck on the real dev server', () => {
       afterAnswers: () => [{ state: 'SUCCEEDED', providerStatus: 'CONNECTED' }],
     });
     await run(provider, 'tq-mfa', async () => {
-      const handle = await env.client.workflow.start('balanceCheck', { taskQueue: 'tq-mfa', workflowId: 'mfa-logic', args: [input('mfa')] });
+      const handle = await env.client.workflow.start('balanceCheck', {
+        taskQueue: 'tq-mfa',
+        workflowId: 'mfa-logic',
+        args: [input('mfa')],
+      });
       await assert.rejects(
-        handle.executeUpdate(answerChallengesUpdate, { args: [{ answers: [{ challengeId: 'CRD-1', value: 'x' }] }] }),
-        (err: unknown) => err instanceof WorkflowUpdateFailedError && /not waiting for MFA/.test(String((err.cause as Error)?.message)),
+        handle.executeUpdate(answerChallengesUpdate, {
+          args: [{ answers: [{ challengeId: 'CRD-1', value: 'x' }] }],
+        }),
+        (err: unknown) =>
+          err instanceof WorkflowUpdateFailedError &&
+          /not waiting for MFA/.test(String((err.cause as Error)?.message)),
       );
       await waitFor(async () => (await handle.query(statusQuery)).phase === 'WAITING_FOR_MFA');
       const state = await handle.query(statusQuery);
       assert.equal(state.challenges[0]?.label, challenge.label);
       await assert.rejects(
-        handle.executeUpdate(answerChallengesUpdate, { args: [{ answers: [{ challengeId: 'CRD-nope', value: 'x' }] }] }),
-        (err: unknown) => /Unknown challenge id/.test(String((err as Error & { cause?: Error }).cause?.message)),
+        handle.executeUpdate(answerChallengesUpdate, {
+          args: [{ answers: [{ challengeId: 'CRD-nope', value: 'x' }] }],
+        }),
+        (err: unknown) =>
+          /Unknown challenge id/.test(String((err as Error & { cause?: Error }).cause?.message)),
       );
-      const accepted = await handle.executeUpdate(answerChallengesUpdate, { args: [{ answers: [{ challengeId: 'CRD-1', value: 'blue' }] }] });
+      const accepted = await handle.executeUpdate(answerChallengesUpdate, {
+        args: [{ answers: [{ challengeId: 'CRD-1', value: 'blue' }] }],
+      });
       assert.deepEqual(accepted, { accepted: true, round: 1 });
       const result = await handle.result();
       assert.equal(result.status, 'COMPLETED');
       assert.equal(result.mfaRounds, 1);
       assert.deepEqual(provider.answers, [[{ challengeId: 'CRD-1', value: 'blue' }]]);
-
     });
   });
 
   it('ends an unanswered challenge with a typed MFA_TIMEOUT result', async () => {
     const provider = scriptedProvider({
-      statuses: [{ state: 'CHALLENGED', providerStatus: 'CHALLENGED', challenges: [{ id: 'CRD-1', type: 'TEXT', label: 'Q' }] }],
+      statuses: [
+        {
+          state: 'CHALLENGED',
+          providerStatus: 'CHALLENGED',
+          challenges: [{ id: 'CRD-1', type: 'TEXT', label: 'Q' }],
+        },
+      ],
     });
     const result = await run(provider, 'tq-mfa-timeout', () =>
-      env.client.workflow.execute('balanceCheck', { taskQueue: 'tq-mfa-timeout', workflowId: 'mfa-timeout', args: [input('mfa-t', { timeouts: { mfaSeconds: 2 } })] }),
+      env.client.workflow.execute('balanceCheck', {
+        taskQueue: 'tq-mfa-timeout',
+        workflowId: 'mfa-timeout',
+        args: [input('mfa-t', { timeouts: { mfaSeconds: 2 } })],
+      }),
     );
     assert.equal(result.status, 'TIMED_OUT');
     assert.equal(result.reason?.code, 'MFA_TIMEOUT');

@@ -1,6 +1,7 @@
 // In-process Spinwheel simulator: Bearer auth, `{status, data}` envelopes, retrieve user,
 // refresh keyed by extRequestId, a status read, and REFRESH_TRANSACTION_STATUS webhooks.
 // Operations for injectFault: 'user' | 'refresh' | 'refresh_status' | '*'. refreshStarts(userId).
+// refreshRequests() lists refresh POSTs with their extRequestId; loseResponses() drops answers after processing.
 import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { RunningSimulator, SimulatorControl, SimulatorOptions } from '../../simulator-kit';
@@ -20,9 +21,31 @@ export interface SpinwheelSimulatorOptions extends SimulatorOptions {
   jobDurationMs?: number;
 }
 
+/** One refresh POST that reached the simulator's handler, with its idempotency key. */
+export interface SpinwheelRefreshRequest {
+  userId: string;
+  extRequestId: string;
+  creditCardIds: string[];
+  at: number;
+  /** True when the answer was deliberately lost (see loseResponses). */
+  responseLost: boolean;
+}
+
+export interface SpinwheelSimulatorControl extends SimulatorControl {
+  /** Every refresh POST the handler processed, in order (for idempotency assertions). */
+  refreshRequests(): SpinwheelRefreshRequest[];
+  /**
+   * The next `times` calls of an operation are processed normally (state changes happen), then the
+   * answer is lost: the socket is destroyed instead of answering. Models a response lost in transit.
+   */
+  loseResponses(operation: SpinwheelOperation, times?: number): void;
+}
+
+export type RunningSpinwheelSimulator = RunningSimulator & SpinwheelSimulatorControl;
+
 export interface SpinwheelSimulator {
   app: Express;
-  control: SimulatorControl;
+  control: SpinwheelSimulatorControl;
   /** Stops every pending timer (refresh jobs, delayed webhooks). */
   dispose(): void;
 }
@@ -37,6 +60,8 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
   const state = new SpinwheelSandboxState(duration, (tx, item) => webhooks.refreshItemSettled(tx, item));
   const faults = new FaultQueue();
   let calls: { operation: string; at: number; status: number }[] = [];
+  let refreshRequests: SpinwheelRefreshRequest[] = [];
+  const lostResponses = new Map<SpinwheelOperation, number>();
 
   /** Per-route prelude: call log, injected faults, then Bearer auth. */
   const operation = (name: SpinwheelOperation) => async (req: Request, res: Response, next: NextFunction) => {
@@ -47,6 +72,16 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
     if (fault && (await playFault(fault, req, res))) return;
     if (req.get('authorization') !== `Bearer ${opts.secretKey}`)
       return fail(res, 401, 'Unauthorized: invalid or missing Bearer secret key');
+    const lose = lostResponses.get(name) ?? 0;
+    if (lose > 0) {
+      lostResponses.set(name, lose - 1);
+      res.locals.loseResponse = true;
+      // The handler runs (and changes state); its answer never reaches the caller.
+      res.json = () => {
+        req.socket.destroy();
+        return res;
+      };
+    }
     next();
   };
 
@@ -75,11 +110,15 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
     ) {
       return fail(res, 400, `creditCards[].capabilities must include ${REALTIME_BALANCE_CAPABILITY}`);
     }
-    const outcome = state.refresh(
-      String(req.params.userId),
-      body.extRequestId,
-      cards.map((c) => c.id as string),
-    );
+    const cardIds = cards.map((c) => c.id as string);
+    refreshRequests.push({
+      userId: String(req.params.userId),
+      extRequestId: body.extRequestId,
+      creditCardIds: cardIds,
+      at: Date.now(),
+      responseLost: res.locals.loseResponse === true,
+    });
+    const outcome = state.refresh(String(req.params.userId), body.extRequestId, cardIds);
     if ('error' in outcome) return fail(res, outcome.error.httpStatus, outcome.error.desc);
     res.json({ status: SUCCESS_STATUS, data: outcome.items });
   });
@@ -101,7 +140,7 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
     fail(res, err.status && err.status < 500 ? err.status : 500, err.message);
   });
 
-  const control: SimulatorControl = {
+  const control: SpinwheelSimulatorControl = {
     provider: 'spinwheel',
     injectFault: (op, fault) => faults.inject(op, fault),
     clearFaults: () => faults.clear(),
@@ -109,12 +148,18 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
     setWebhookTarget: (target) => (webhooks.target = target),
     refreshStarts: (userId) => state.refreshStarts(userId),
     callLog: () => [...calls],
+    refreshRequests: () => refreshRequests.map((r) => ({ ...r, creditCardIds: [...r.creditCardIds] })),
+    loseResponses: (op, times = 1) => {
+      lostResponses.set(op, (lostResponses.get(op) ?? 0) + times);
+    },
     reset: () => {
       state.reset();
       webhooks.dispose();
       faults.clear();
       webhooks.plan = { mode: 'deliver' };
       calls = [];
+      refreshRequests = [];
+      lostResponses.clear();
     },
   };
   return {
@@ -131,7 +176,7 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
 export async function startSpinwheelSimulator(
   opts: SpinwheelSimulatorOptions,
   port = 0,
-): Promise<RunningSimulator> {
+): Promise<RunningSpinwheelSimulator> {
   const sim = createSpinwheelSimulator(opts);
-  return listenSimulator(sim.app, sim.control, port, sim.dispose);
+  return (await listenSimulator(sim.app, sim.control, port, sim.dispose)) as RunningSpinwheelSimulator;
 }
