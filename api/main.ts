@@ -1,6 +1,7 @@
 // The API process (`npm run api`): config from env, a Temporal client, the configured providers'
 // webhooks, and createApp on API_PORT.
 import { Client, Connection } from '@temporalio/client';
+import { codecFromEnv } from '../codec/from-env';
 import { loadTemporalSettings } from '../config/temporal';
 import { REGISTRATIONS } from '../providers/registry';
 import { createLogger } from '../observability/logger';
@@ -14,7 +15,8 @@ async function main(): Promise<void> {
   if (config.apiKeys.length === 0) logger.warn('API_KEYS is empty: every /v1 request will be refused (401)');
   const temporal = loadTemporalSettings();
   const connection = await Connection.connect(temporal.connectionOptions);
-  const client = new Client({ connection, namespace: temporal.namespace });
+  // Same codec as the worker: payloads are ciphertext in history, the API reads them in clear.
+  const client = new Client({ connection, namespace: temporal.namespace, dataConverter: codecFromEnv().dataConverter });
 
   const webhookProviders: ApiDeps['webhookProviders'] = {};
   for (const registration of Object.values(REGISTRATIONS)) {

@@ -36,7 +36,12 @@ const fromJson = ({ metadata, data }: JsonPayload): Payload => ({
   metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
   data: Buffer.from(data ?? '', 'base64'),
 });
-const b64 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+// A decoded proto leaves unset bytes fields at protobufjs's default, a plain empty array (e.g. the
+// data of an encoded `null`), so accept both.
+const b64 = (b: Uint8Array | number[]): string =>
+  (b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : Buffer.from(b)).toString(
+    'base64',
+  );
 const toJson = ({ metadata, data }: Payload): JsonPayload => ({
   metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([k, v]) => [k, b64(v)])),
   data: b64(data ?? new Uint8Array()),

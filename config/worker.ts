@@ -1,0 +1,39 @@
+// Standalone worker settings (`npm run worker`), read once from env. Providers, Temporal and codec
+// keys have their own loaders (createProviderRegistry, loadTemporalSettings, loadCodecKeys).
+import { z } from 'zod';
+
+const WorkerEnv = z.object({
+  NODE_ENV: z.string().optional(),
+  /** host:port Core serves Prometheus /metrics on; `off` disables it. */
+  WORKER_METRICS_ADDRESS: z.string().min(1).default('0.0.0.0:9464'),
+  /** Dev only: where a generated codec key is kept when BALANCE_CHECK_CODEC_KEYS is unset. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Shown in the Temporal UI's worker list; defaults to the SDK's pid@host. */
+  WORKER_IDENTITY: z.string().min(1).optional(),
+  /** Must match the API's (default contracts' TASK_QUEUE, `balance-check`). */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
+});
+
+export interface WorkerSettings {
+  production: boolean;
+  metricsAddress?: string;
+  dataDir: string;
+  logLevel: z.infer<typeof WorkerEnv>['LOG_LEVEL'];
+  identity?: string;
+  taskQueue?: string;
+}
+
+export function loadWorkerSettings(env: Record<string, string | undefined> = process.env): WorkerSettings {
+  const parsed = WorkerEnv.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) throw new Error(`Invalid worker settings:\n${z.prettifyError(parsed.error)}`);
+  const s = parsed.data;
+  return {
+    production: s.NODE_ENV === 'production',
+    metricsAddress: s.WORKER_METRICS_ADDRESS === 'off' ? undefined : s.WORKER_METRICS_ADDRESS,
+    dataDir: s.DATA_DIR,
+    logLevel: s.LOG_LEVEL,
+    identity: s.WORKER_IDENTITY,
+    taskQueue: s.TEMPORAL_TASK_QUEUE,
+  };
+}

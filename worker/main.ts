@@ -1,0 +1,93 @@
+// `npm run worker`: the balance-check worker for a real deployment. Everything comes from env:
+// providers (each registration's envDoc), Temporal (envconfig), codec keys, metrics, tracing.
+// See docs/OPERATIONS.md. SIGINT/SIGTERM drain it (the SDK Runtime's default shutdown signals).
+import { NativeConnection } from '@temporalio/worker';
+import { prettifyError, ZodError } from 'zod';
+import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
+import { createDataConverter } from '../codec/data-converter';
+import { CodecKeyConfigError, loadCodecKeys } from '../codec/keys';
+import { loadTemporalSettings } from '../config/temporal';
+import { loadWorkerSettings } from '../config/worker';
+import { createLogger } from '../observability/logger';
+import { installWorkerRuntime } from '../observability/worker-telemetry';
+import { createProviderRegistry } from '../providers/registry';
+import { createBalanceCheckWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const settings = loadWorkerSettings();
+  const log = createLogger({ name: 'worker', level: settings.logLevel });
+  // Fail at start-up, not on the first payload: prod needs BALANCE_CHECK_CODEC_KEYS.
+  const codec = new AesGcmPayloadCodec(
+    loadCodecKeys({
+      env: process.env,
+      mode: settings.production ? 'prod' : 'dev',
+      dataDir: settings.dataDir,
+    }),
+  );
+  const providers = providersFromEnv();
+  if (Object.keys(providers).length === 0) {
+    throw new WorkerConfigError(
+      'No provider is configured: set at least one provider base URL (MX_BASE_URL, …; see docs/OPERATIONS.md)',
+    );
+  }
+  const temporal = loadTemporalSettings();
+
+  const { otel } = installWorkerRuntime({ prometheusBindAddress: settings.metricsAddress, logger: log });
+  // Plugins on the connection reach every worker built on it (OTel interceptors + workflow span sink).
+  const connection = await NativeConnection.connect({
+    ...temporal.connectionOptions,
+    plugins: otel ? [otel.plugin] : [],
+  });
+  try {
+    const worker = await createBalanceCheckWorker({
+      connection,
+      namespace: temporal.namespace,
+      providers,
+      dataConverter: createDataConverter(codec),
+      identity: settings.identity,
+      taskQueue: settings.taskQueue,
+    });
+    log.info(
+      {
+        temporal: temporal.address,
+        namespace: temporal.namespace,
+        providers: Object.keys(providers),
+        codecKey: codec.encryptWith,
+        metrics: settings.metricsAddress ? `http://${settings.metricsAddress}/metrics` : 'off',
+        tracing: otel ? process.env.OTEL_EXPORTER : 'off',
+      },
+      'balance-check worker started',
+    );
+    await worker.run();
+  } finally {
+    await connection.close();
+    await otel?.shutdown();
+  }
+}
+
+class WorkerConfigError extends Error {}
+
+function providersFromEnv() {
+  try {
+    return createProviderRegistry(process.env);
+  } catch (err) {
+    if (err instanceof ZodError)
+      throw new WorkerConfigError(`Provider settings are invalid:\n${prettifyError(err)}`);
+    throw err;
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    // Configuration errors read best without a stack; anything else keeps it.
+    const configError =
+      err instanceof WorkerConfigError ||
+      err instanceof CodecKeyConfigError ||
+      (err as Error)?.message?.startsWith('Invalid worker settings');
+    const text =
+      err instanceof Error ? (configError ? err.message : (err.stack ?? err.message)) : String(err);
+    process.stderr.write(`balance-check worker: ${text}\n`);
+    process.exit(1);
+  },
+);
