@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
 import { MxClient } from '../../providers/mx/client';
 import { MX_SANDBOX_CHALLENGES, MX_SANDBOX_USER } from '../../providers/mx/sandbox';
 import { startMxSimulator, type RunningMxSimulator } from '../../providers/mx/simulator';
 import { translateMxWebhook, verifyMxWebhookAuth } from '../../providers/mx/webhook';
+import { memberStatusWaiters, rejects, waitForValue } from '../helpers/mx-simulator';
 
 const AUTH = { clientId: 'client-1', apiKey: 'key-1' };
 const HOOK_AUTH = { username: 'hook', password: 'hook-pass' };
@@ -32,29 +32,7 @@ async function startSink() {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/mx`, received };
 }
 
-async function waitFor<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end)
-      throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function rejects(promise: Promise<unknown>, check: (f: ApplicationFailure) => void) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ApplicationFailure, `expected ApplicationFailure, got ${String(err)}`);
-    check(err);
-    return true;
-  });
-}
-
-const until = (member: string, done: (s: Awaited<ReturnType<MxClient['readStatus']>>) => boolean) =>
-  waitFor(() => client.readStatus(U, member), done);
-const settled = (member: string) =>
-  until(member, (s) => !s.is_being_aggregated && s.connection_status !== 'CHALLENGED');
+const { until, settled } = memberStatusWaiters(() => client);
 
 before(async () => {
   sink = await startSink();
@@ -143,7 +121,7 @@ void describe('webhooks', () => {
 
   void test('BALANCE after a completed balance job, sent with HTTP Basic credentials', async () => {
     await client.checkBalance(U, 'MBR-connected');
-    await waitFor(
+    await waitForValue(
       () => sink.received.length,
       (n) => n === 1,
     );
@@ -161,12 +139,12 @@ void describe('webhooks', () => {
   });
   void test('CONNECTION_STATUS for CHALLENGED and DENIED; none for FAILED; none at all for MBR-no-webhook', async () => {
     await client.checkBalance(U, 'MBR-challenge');
-    await waitFor(
+    await waitForValue(
       () => bodies(),
       (b) => b.some((x) => x.connection_status === 'CHALLENGED'),
     );
     await client.resume(U, 'MBR-challenge', [{ guid: MX_SANDBOX_CHALLENGES.text.guid, value: 'nope' }]);
-    await waitFor(
+    await waitForValue(
       () => bodies(),
       (b) => b.some((x) => x.connection_status === 'DENIED' && x.connection_status_id === 2),
     );
@@ -186,7 +164,7 @@ void describe('webhooks', () => {
     assert.equal(sink.received.length, 0);
     sim.setWebhookPlan({ mode: 'duplicate' });
     await client.checkBalance(U, 'MBR-denied');
-    await waitFor(
+    await waitForValue(
       () => sink.received.length,
       (n) => n === 2,
     );
@@ -203,7 +181,7 @@ void describe('webhooks', () => {
     try {
       const c = new MxClient({ baseUrl: lonely.url, ...AUTH });
       await c.checkBalance(U, 'MBR-connected');
-      await waitFor(
+      await waitForValue(
         () => logs.length,
         (n) => n === 1,
       );

@@ -1,10 +1,10 @@
 // MxClient against the in-process simulator: auth, version, jobs, error classification, pagination.
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { ApplicationFailure } from '@temporalio/common';
 import { MX_API_VERSION, MX_CONFLICT_RETRY_MS, MxClient } from '../../providers/mx/client';
 import { MX_SANDBOX_USER } from '../../providers/mx/sandbox';
 import { startMxSimulator, type RunningMxSimulator } from '../../providers/mx/simulator';
+import { memberStatusWaiters, rejects, waitForValue } from '../helpers/mx-simulator';
 
 const AUTH = { clientId: 'client-1', apiKey: 'key-1' };
 const U = MX_SANDBOX_USER;
@@ -12,29 +12,7 @@ const U = MX_SANDBOX_USER;
 let sim: RunningMxSimulator;
 let client: MxClient;
 
-async function waitFor<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > end)
-      throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function rejects(promise: Promise<unknown>, check: (f: ApplicationFailure) => void) {
-  await assert.rejects(promise, (err: unknown) => {
-    assert.ok(err instanceof ApplicationFailure, `expected ApplicationFailure, got ${String(err)}`);
-    check(err);
-    return true;
-  });
-}
-
-const until = (member: string, done: (s: Awaited<ReturnType<MxClient['readStatus']>>) => boolean) =>
-  waitFor(() => client.readStatus(U, member), done);
-const settled = (member: string) =>
-  until(member, (s) => !s.is_being_aggregated && s.connection_status !== 'CHALLENGED');
+const { settled } = memberStatusWaiters(() => client);
 
 before(async () => {
   sim = await startMxSimulator({ ...AUTH, timeScale: 0.05, throttle: { max: 1000, windowMs: 60_000 } });
@@ -131,7 +109,7 @@ void describe('faults and classification', () => {
     try {
       const c = new MxClient({ baseUrl: throttled.url, ...AUTH });
       await c.checkBalance(U, 'MBR-connected');
-      await waitFor(
+      await waitForValue(
         () => c.readStatus(U, 'MBR-connected'),
         (s) => !s.is_being_aggregated,
       );

@@ -2,49 +2,16 @@
 // 429 + Retry-After honoured, 5xx retried, a malformed body → FAILED with a clear reason, two
 // concurrent starts → one workflow and one refresh, cancel mid-check → a CANCELED result.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { BalanceCheckResult } from '../../contracts/balance-check';
 import { statusQuery } from '../../workflows/definitions';
-import { startTestStack, type TestStack } from '../helpers/stack';
+import { mxCheckBody, useMxCheckStack, type StartedCheck } from '../helpers/mx-checks';
 import { waitFor } from '../helpers/wait';
 
 const USER = 'USR-sandbox';
 
-interface Started {
-  id: string;
-  workflowId: string;
-  runId: string;
-}
-
 describe('MX faults, concurrency and cancel (dev server + simulator + API)', () => {
-  let stack: TestStack;
-  before(async () => {
-    stack = await startTestStack({ providers: ['mx'] });
-  });
-  after(async () => {
-    await stack?.stop();
-  });
-  beforeEach(() => {
-    stack.simulators.mx!.reset();
-  });
-  // A failed assertion must not leave its check running into the next test (same workflow id).
-  const started: Started[] = [];
-  afterEach(async () => {
-    for (const c of started.splice(0)) await handleOf(c).terminate('test cleanup').catch(() => undefined);
-  });
-
-  const sim = () => stack.simulators.mx!;
-  const handleOf = (c: Started) => stack.env.client.workflow.getHandle(c.workflowId, c.runId);
-  const resultOf = async (c: Started) => (await handleOf(c).result()) as BalanceCheckResult;
-  const calls = (operation: string) => sim().callLog().filter((c) => c.operation === operation);
-  const body = (memberId: string) => ({ provider: 'mx', resource: { userId: USER, memberId } });
-
-  async function start(memberId: string): Promise<Started> {
-    const res = await stack.api('POST', '/v1/balance-checks', body(memberId));
-    assert.equal(res.status, 202, JSON.stringify(res.body));
-    started.push(res.body as Started);
-    return res.body as Started;
-  }
+  const { stack, sim, handleOf, resultOf, calls, start, track } = useMxCheckStack();
 
   it('a malformed accounts body → FAILED with PROVIDER_INVALID_RESPONSE naming the problem, not retried', async () => {
     // First in the file: a BALANCE webhook id has second precision (completed_at), so an MBR-connected check
@@ -64,10 +31,16 @@ describe('MX faults, concurrency and cancel (dev server + simulator + API)', () 
     const result = await resultOf(await start('MBR-connected'));
     assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
     const starts = calls('check_balance');
-    assert.deepEqual(starts.map((c) => c.status), [429, 202]);
+    assert.deepEqual(
+      starts.map((c) => c.status),
+      [429, 202],
+    );
     const gap = starts[1]!.at - starts[0]!.at;
     assert.ok(gap >= 1900, `retried after ${gap} ms; Retry-After asked for 2000 ms`);
-    assert.ok(gap < 5000, `retried after ${gap} ms: Retry-After should set the delay, not add to a long backoff`);
+    assert.ok(
+      gap < 5000,
+      `retried after ${gap} ms: Retry-After should set the delay, not add to a long backoff`,
+    );
     assert.equal(sim().refreshStarts(`${USER}:MBR-connected`), 1);
     assert.equal(result.balances.find((b) => b.accountId === 'ACT-connected-checking')?.available, 1999);
   });
@@ -77,25 +50,31 @@ describe('MX faults, concurrency and cancel (dev server + simulator + API)', () 
     const result = await resultOf(await start('MBR-connected'));
     assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
     const starts = calls('check_balance');
-    assert.deepEqual(starts.map((c) => c.status), [503, 503, 202]);
+    assert.deepEqual(
+      starts.map((c) => c.status),
+      [503, 503, 202],
+    );
     // Activity retry policy: 1 s, then 2 s.
     assert.ok(starts[1]!.at - starts[0]!.at >= 900, `first retry after ${starts[1]!.at - starts[0]!.at} ms`);
-    assert.ok(starts[2]!.at - starts[1]!.at >= 1800, `second retry after ${starts[2]!.at - starts[1]!.at} ms`);
+    assert.ok(
+      starts[2]!.at - starts[1]!.at >= 1800,
+      `second retry after ${starts[2]!.at - starts[1]!.at} ms`,
+    );
     assert.equal(sim().refreshStarts(`${USER}:MBR-connected`), 1);
   });
 
   it('two concurrent starts for one member → one workflow run, one refresh at MX', async () => {
     const [a, b] = await Promise.all([
-      stack.api('POST', '/v1/balance-checks', body('MBR-slow')),
-      stack.api('POST', '/v1/balance-checks', body('MBR-slow')),
+      stack().api('POST', '/v1/balance-checks', mxCheckBody('MBR-slow')),
+      stack().api('POST', '/v1/balance-checks', mxCheckBody('MBR-slow')),
     ]);
-    started.push(a.body as Started, b.body as Started);
+    track(a.body as StartedCheck, b.body as StartedCheck);
     assert.equal(a.status, 202, JSON.stringify(a.body));
     assert.equal(b.status, 202, JSON.stringify(b.body));
     assert.equal(a.body.workflowId, b.body.workflowId);
     assert.equal(a.body.runId, b.body.runId);
     assert.equal(a.body.id, b.body.id);
-    const result = await resultOf(a.body as Started);
+    const result = await resultOf(a.body as StartedCheck);
     assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
     assert.equal(sim().refreshStarts(`${USER}:MBR-slow`), 1);
     assert.equal(calls('check_balance').length, 1);
@@ -117,7 +96,7 @@ describe('MX faults, concurrency and cancel (dev server + simulator + API)', () 
     );
     assert.equal(outcome.status, 'CANCELED');
     assert.equal(outcome.reason?.code, 'CANCELED');
-    const view = await stack.api('GET', `/v1/balance-checks/${check.id}`);
+    const view = await stack().api('GET', `/v1/balance-checks/${check.id}`);
     assert.equal(view.body.status, 'CANCELED');
   });
 });

@@ -2,10 +2,10 @@
 // result; a webhook ends a check without waiting for a poll, polling alone ends MBR-no-webhook;
 // duplicate and stale webhooks are harmless; the result carries exact integer minor units.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import type { BalanceCheckResult, NormalizedBalance } from '../../contracts/balance-check';
+import { describe, it } from 'node:test';
+import type { NormalizedBalance } from '../../contracts/balance-check';
 import { providerEventSignal, statusQuery } from '../../workflows/definitions';
-import { startTestStack, type TestStack } from '../helpers/stack';
+import { useMxCheckStack } from '../helpers/mx-checks';
 import { waitFor } from '../helpers/wait';
 
 const USER = 'USR-sandbox';
@@ -14,18 +14,20 @@ const WEBHOOK_AUTH = `Basic ${Buffer.from('mx-webhooks:sandbox-webhook-password'
 /** MX_POLLING.minIntervalMs: no status poll happens before this. */
 const POLL_FLOOR_MS = 3000;
 
-interface Started {
-  id: string;
-  workflowId: string;
-  runId: string;
-}
-
 /**
  * MBR-connected after a refresh, from providers/mx/sandbox*.ts, written out by hand so a float
  * conversion (19.99 * 100 = 1998.999…) or a sign/kind mistake fails. Closed accounts are left out.
  * [account suffix, kind, providerType, currency, current, available, limit]
  */
-const CONNECTED_EXPECTED: [string, NormalizedBalance['kind'], string, string, number, number | null, number | null][] = [
+const CONNECTED_EXPECTED: [
+  string,
+  NormalizedBalance['kind'],
+  string,
+  string,
+  number,
+  number | null,
+  number | null,
+][] = [
   ['checking', 'DEPOSITORY', 'CHECKING', 'USD', 250030, 1999, null],
   ['checking-pending', 'DEPOSITORY', 'CHECKING', 'USD', 25007, null, null],
   ['savings', 'DEPOSITORY', 'SAVINGS', 'USD', 123456789, 123456789, null],
@@ -51,36 +53,10 @@ const CONNECTED_EXPECTED: [string, NormalizedBalance['kind'], string, string, nu
 ];
 
 describe('MX members end to end (dev server + simulator + API)', () => {
-  let stack: TestStack;
-  before(async () => {
-    stack = await startTestStack({ providers: ['mx'] });
-  });
-  after(async () => {
-    await stack?.stop();
-  });
-  beforeEach(() => {
-    stack.simulators.mx!.reset();
-  });
-  // A failed assertion must not leave its check running into the next test (same workflow id).
-  const started: Started[] = [];
-  afterEach(async () => {
-    for (const c of started.splice(0)) await handleOf(c).terminate('test cleanup').catch(() => undefined);
-  });
-
-  const sim = () => stack.simulators.mx!;
-  const handleOf = (c: Started) => stack.env.client.workflow.getHandle(c.workflowId, c.runId);
-  const resultOf = async (c: Started) => (await handleOf(c).result()) as BalanceCheckResult;
-  const calls = (operation: string) => sim().callLog().filter((c) => c.operation === operation);
-
-  async function start(memberId: string, extra: Record<string, unknown> = {}): Promise<Started> {
-    const res = await stack.api('POST', '/v1/balance-checks', { provider: 'mx', resource: { userId: USER, memberId }, ...extra });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
-    started.push(res.body as Started);
-    return res.body as Started;
-  }
+  const { stack, sim, handleOf, resultOf, calls, start } = useMxCheckStack();
 
   async function webhook(body: unknown) {
-    return stack.api('POST', '/webhooks/mx', body, { authorization: WEBHOOK_AUTH });
+    return stack().api('POST', '/webhooks/mx', body, { authorization: WEBHOOK_AUTH });
   }
 
   it('MBR-connected: COMPLETED on the BALANCE webhook with no poll; exact minor units, kinds, currencies, REALTIME', async () => {
@@ -101,21 +77,36 @@ describe('MX members end to end (dev server + simulator + API)', () => {
     assert.deepEqual(result.resource, { userId: USER, memberId: 'MBR-connected' });
 
     const byId = new Map(result.balances.map((b) => [b.accountId, b]));
-    assert.equal(byId.has('ACT-connected-closed'), false, 'closed accounts are not returned unless asked for');
+    assert.equal(
+      byId.has('ACT-connected-closed'),
+      false,
+      'closed accounts are not returned unless asked for',
+    );
     assert.equal(result.balances.length, CONNECTED_EXPECTED.length);
     for (const [suffix, kind, providerType, currency, current, available, limit] of CONNECTED_EXPECTED) {
       const id = `ACT-connected-${suffix}`;
       const b = byId.get(id);
       assert.ok(b, `missing ${id}`);
       assert.deepEqual(
-        { kind: b.kind, providerType: b.providerType, currency: b.currency, current: b.current, available: b.available, limit: b.limit },
+        {
+          kind: b.kind,
+          providerType: b.providerType,
+          currency: b.currency,
+          current: b.current,
+          available: b.available,
+          limit: b.limit,
+        },
         { kind, providerType, currency, current, available, limit },
         id,
       );
-      for (const v of [b.current, b.available, b.limit]) assert.ok(v === null || Number.isSafeInteger(v), `${id}: ${v} is not an integer`);
+      for (const v of [b.current, b.available, b.limit])
+        assert.ok(v === null || Number.isSafeInteger(v), `${id}: ${v} is not an integer`);
       assert.equal(b.freshness, 'REALTIME', id);
       assert.equal(b.note, undefined, id);
-      assert.ok(b.asOf && Date.parse(b.asOf) >= Math.floor(Date.parse(result.startedAt) / 1000) * 1000, `${id} asOf ${b.asOf} predates the check`);
+      assert.ok(
+        b.asOf && Date.parse(b.asOf) >= Math.floor(Date.parse(result.startedAt) / 1000) * 1000,
+        `${id} asOf ${b.asOf} predates the check`,
+      );
     }
 
     const history = await handleOf(check).fetchHistory();
@@ -124,7 +115,13 @@ describe('MX members end to end (dev server + simulator + API)', () => {
     assert.ok(events > 0 && events < 60, `history has ${events} events`);
 
     // A late webhook after the check closed is answered, and starts nothing.
-    const late = await webhook({ action: 'member_data_updated', type: 'BALANCE', member_guid: 'MBR-connected', user_guid: USER, completed_at: Math.floor(Date.now() / 1000) + 5 });
+    const late = await webhook({
+      action: 'member_data_updated',
+      type: 'BALANCE',
+      member_guid: 'MBR-connected',
+      user_guid: USER,
+      completed_at: Math.floor(Date.now() / 1000) + 5,
+    });
     assert.equal(late.status, 202, JSON.stringify(late.body));
     assert.equal(late.body.status, 'no-running-check');
   });
@@ -143,10 +140,13 @@ describe('MX members end to end (dev server + simulator + API)', () => {
     assert.equal(Date.parse(state.deadline) - Date.parse(state.startedAt), 60_000);
     assert.ok(state.nextPollAt, 'nextPollAt is set while waiting');
     const untilPoll = Date.parse(state.nextPollAt) - Date.parse(state.startedAt);
-    assert.ok(untilPoll >= POLL_FLOOR_MS && untilPoll <= POLL_FLOOR_MS * 1.2 + 2000, `next poll ${untilPoll} ms after start`);
+    assert.ok(
+      untilPoll >= POLL_FLOOR_MS && untilPoll <= POLL_FLOOR_MS * 1.2 + 2000,
+      `next poll ${untilPoll} ms after start`,
+    );
 
     // The API shows the same view, and refuses MFA answers at once (409) while nothing is pending.
-    const view = await stack.api('GET', `/v1/balance-checks/${check.id}`);
+    const view = await stack().api('GET', `/v1/balance-checks/${check.id}`);
     assert.equal(view.status, 200);
     assert.equal(view.body.status, 'RUNNING');
     assert.equal(view.body.phase, 'REFRESHING');
@@ -154,21 +154,31 @@ describe('MX members end to end (dev server + simulator + API)', () => {
     assert.equal(view.body.deadline, state.deadline);
     assert.ok(view.body.nextPollAt);
     const asked = Date.now();
-    const mfa = await stack.api('POST', `/v1/balance-checks/${check.id}/mfa`, { answers: [{ challengeId: 'CRD-sandbox-text-1', value: 'correct' }] });
+    const mfa = await stack().api('POST', `/v1/balance-checks/${check.id}/mfa`, {
+      answers: [{ challengeId: 'CRD-sandbox-text-1', value: 'correct' }],
+    });
     assert.equal(mfa.status, 409, JSON.stringify(mfa.body));
     assert.match(mfa.body.type, /not-awaiting-mfa$/);
     assert.match(mfa.body.detail, /not waiting for MFA \(phase REFRESHING\)/);
     assert.ok(Date.now() - asked < 2000, 'the validator answers at once');
 
     // A provider event delivered twice (same eventId) counts once in the workflow.
-    const event = { eventId: 'test:dup:1', provider: 'mx' as const, kind: 'STATUS_CHANGED' as const, providerStatus: 'CONNECTED' };
+    const event = {
+      eventId: 'test:dup:1',
+      provider: 'mx' as const,
+      kind: 'STATUS_CHANGED' as const,
+      providerStatus: 'CONNECTED',
+    };
     await handleOf(check).signal(providerEventSignal, event);
     await handleOf(check).signal(providerEventSignal, event);
 
     const result = await resultOf(check);
     const elapsed = Date.now() - t0;
     assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
-    assert.ok(elapsed >= 1800, `MBR-slow finished in ${elapsed} ms; the simulated job takes 2 s at timeScale 0.1`);
+    assert.ok(
+      elapsed >= 1800,
+      `MBR-slow finished in ${elapsed} ms; the simulated job takes 2 s at timeScale 0.1`,
+    );
     assert.equal(result.polls, 0, 'the BALANCE webhook (at ~2 s) beat the first poll (≥ 3 s)');
     assert.equal(result.eventsAccepted, 2, 'one STATUS_CHANGED (its duplicate dropped) + one BALANCE');
     assert.ok(result.balances.every((b) => b.freshness === 'REALTIME'));
@@ -181,8 +191,12 @@ describe('MX members end to end (dev server + simulator + API)', () => {
     await waitFor(async () => (await handleOf(check).query(statusQuery)).phase === 'REFRESHING');
     // An old BALANCE webhook (an hour before this refresh) reaches the workflow but is stale.
     const stale = await webhook({
-      action: 'member_data_updated', type: 'BALANCE', member_guid: 'MBR-no-webhook', user_guid: USER,
-      completed_at: Math.floor(Date.now() / 1000) - 3600, completed_on: '2026-01-01',
+      action: 'member_data_updated',
+      type: 'BALANCE',
+      member_guid: 'MBR-no-webhook',
+      user_guid: USER,
+      completed_at: Math.floor(Date.now() / 1000) - 3600,
+      completed_on: '2026-01-01',
     });
     assert.equal(stale.status, 204, JSON.stringify(stale.body));
     const result = await resultOf(check);
@@ -202,7 +216,10 @@ describe('MX members end to end (dev server + simulator + API)', () => {
     assert.equal(result.reason?.code, 'PROVIDER_DENIED');
     assert.ok(result.reason?.message);
     assert.ok(calls('status').length >= 2, 'MX failure is confirmed by two status reads');
-    assert.ok(result.balances.length > 0 && result.balances.every((b) => b.freshness === 'CACHED' && b.note?.code === 'PROVIDER_DENIED'));
+    assert.ok(
+      result.balances.length > 0 &&
+        result.balances.every((b) => b.freshness === 'CACHED' && b.note?.code === 'PROVIDER_DENIED'),
+    );
     assert.equal(result.balances.find((b) => b.accountId === 'ACT-denied-checking')?.current, 250030);
   });
 

@@ -2,7 +2,7 @@
 // challenges (labels/options, never answers); the Update validator rejects bad answers at once
 // (409 / 422 with the reason); right, wrong, two-round, options and unanswered MFA end correctly.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -10,65 +10,39 @@ import {
   MFA_INVALID_ANSWER,
   TASK_QUEUE,
   type BalanceCheckInput,
-  type BalanceCheckResult,
   type BalanceCheckState,
   type ChallengeView,
 } from '../../contracts/balance-check';
 import { MX_SANDBOX_CHALLENGES } from '../../providers/mx/sandbox';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
-import { startTestStack, type TestStack } from '../helpers/stack';
+import { useMxCheckStack, type StartedCheck } from '../helpers/mx-checks';
 import { waitFor } from '../helpers/wait';
 
 const USER = 'USR-sandbox';
 const CHALLENGE_KEYS = new Set(['id', 'type', 'label', 'fieldName', 'options', 'imageData']);
 
-interface Started {
-  id: string;
-  workflowId: string;
-  runId: string;
-}
-
 describe('MX MFA end to end (dev server + simulator + API)', () => {
-  let stack: TestStack;
-  before(async () => {
-    stack = await startTestStack({ providers: ['mx'] });
-  });
-  after(async () => {
-    await stack?.stop();
-  });
-  beforeEach(() => {
-    stack.simulators.mx!.reset();
-  });
-  // A failed assertion must not leave its check running into the next test (same workflow id).
-  const started: Started[] = [];
-  afterEach(async () => {
-    for (const c of started.splice(0)) await handleOf(c).terminate('test cleanup').catch(() => undefined);
-  });
-
-  const handleOf = (c: Started) => stack.env.client.workflow.getHandle(c.workflowId, c.runId);
-  const resultOf = async (c: Started) => (await handleOf(c).result()) as BalanceCheckResult;
-  const mfa = (c: Started, answers: unknown) => stack.api('POST', `/v1/balance-checks/${c.id}/mfa`, { answers });
-
-  async function start(memberId: string, extra: Record<string, unknown> = {}): Promise<Started> {
-    const res = await stack.api('POST', '/v1/balance-checks', { provider: 'mx', resource: { userId: USER, memberId }, ...extra });
-    assert.equal(res.status, 202, JSON.stringify(res.body));
-    started.push(res.body as Started);
-    return res.body as Started;
-  }
+  const { stack, sim, handleOf, resultOf, start, track } = useMxCheckStack();
+  const mfa = (c: StartedCheck, answers: unknown) =>
+    stack().api('POST', `/v1/balance-checks/${c.id}/mfa`, { answers });
 
   /** Waits until the check asks for MFA (optionally a given challenge) and returns its state. */
-  async function waitForChallenge(c: Started, challengeId?: string): Promise<BalanceCheckState> {
+  async function waitForChallenge(c: StartedCheck, challengeId?: string): Promise<BalanceCheckState> {
     let state: BalanceCheckState | undefined;
     await waitFor(async () => {
       state = await handleOf(c).query(statusQuery);
-      return state.phase === 'WAITING_FOR_MFA' && (!challengeId || state.challenges.some((ch) => ch.id === challengeId));
+      return (
+        state.phase === 'WAITING_FOR_MFA' &&
+        (!challengeId || state.challenges.some((ch) => ch.id === challengeId))
+      );
     }, 20_000);
     return state!;
   }
 
   /** The challenge as the caller sees it: only the view's fields, never an answer. */
   function assertChallengeView(ch: ChallengeView) {
-    for (const key of Object.keys(ch)) assert.ok(CHALLENGE_KEYS.has(key), `challenge view has unexpected field ${key}`);
+    for (const key of Object.keys(ch))
+      assert.ok(CHALLENGE_KEYS.has(key), `challenge view has unexpected field ${key}`);
     for (const o of ch.options ?? []) assert.deepEqual(Object.keys(o).sort(), ['id', 'label', 'value']);
   }
 
@@ -78,7 +52,12 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
     const text = MX_SANDBOX_CHALLENGES.text;
     assert.equal(state.providerStatus, 'CHALLENGED');
     assert.equal(state.challenges.length, 1);
-    assert.deepEqual(state.challenges[0], { id: text.guid, type: 'TEXT', label: text.label, fieldName: text.field_name });
+    assert.deepEqual(state.challenges[0], {
+      id: text.guid,
+      type: 'TEXT',
+      label: text.label,
+      fieldName: text.field_name,
+    });
     assertChallengeView(state.challenges[0]!);
     assert.ok(state.mfaDeadline, 'mfaDeadline is set while waiting');
     const mfaLeft = Date.parse(state.mfaDeadline) - Date.now();
@@ -86,7 +65,7 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
     assert.equal(state.nextPollAt, null);
 
     // The API's view shows the same challenge.
-    const view = await stack.api('GET', `/v1/balance-checks/${check.id}`);
+    const view = await stack().api('GET', `/v1/balance-checks/${check.id}`);
     assert.equal(view.body.phase, 'WAITING_FOR_MFA');
     assert.deepEqual(view.body.challenges, state.challenges);
 
@@ -116,9 +95,17 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
     await rejectedByValidator([], /non-empty list/);
     await rejectedByValidator([{ challengeId: text.guid, value: '' }], /Empty answer/);
     await rejectedByValidator([{ challengeId: text.guid }], /Empty answer/);
-    assert.equal((await handleOf(check).query(statusQuery)).phase, 'WAITING_FOR_MFA', 'rejections change nothing');
+    assert.equal(
+      (await handleOf(check).query(statusQuery)).phase,
+      'WAITING_FOR_MFA',
+      'rejections change nothing',
+    );
     const before = await handleOf(check).fetchHistory();
-    assert.equal(before.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length, 0, 'rejected updates left no trace in history');
+    assert.equal(
+      before.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length,
+      0,
+      'rejected updates left no trace in history',
+    );
 
     const ok = await mfa(check, [{ challengeId: text.guid, value: 'correct' }]);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
@@ -136,7 +123,7 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
     assert.equal(result.mfaRounds, 1);
     assert.equal(result.balances.find((b) => b.accountId === 'ACT-challenge-checking')?.available, 1999);
     assert.ok(result.balances.every((b) => b.freshness === 'REALTIME'));
-    assert.equal(stack.simulators.mx!.refreshStarts(`${USER}:MBR-challenge`), 1);
+    assert.equal(sim().refreshStarts(`${USER}:MBR-challenge`), 1);
 
     // After the check: 409, not a hang.
     const late = await mfa(check, [{ challengeId: text.guid, value: 'correct' }]);
@@ -150,7 +137,11 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
     // MX's CONNECTION_STATUS body has no timestamp: this refresh's CHALLENGED webhook is byte-for-byte the
     // previous check's. It must not be dropped as a duplicate of it (else the challenge waits for the 3 s poll).
     const toChallenge = Date.now() - t0;
-    assert.equal(state.polls, 0, `the challenge was found by a poll after ${toChallenge} ms, not by its webhook`);
+    assert.equal(
+      state.polls,
+      0,
+      `the challenge was found by a poll after ${toChallenge} ms, not by its webhook`,
+    );
     const ok = await mfa(check, [{ challengeId: state.challenges[0]!.id, value: 'Springfield' }]);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     const result = await resultOf(check);
@@ -169,7 +160,12 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
 
     const second = await waitForChallenge(check, MX_SANDBOX_CHALLENGES.second.guid);
     assert.deepEqual(second.challenges, [
-      { id: MX_SANDBOX_CHALLENGES.second.guid, type: 'TEXT', label: MX_SANDBOX_CHALLENGES.second.label, fieldName: 'pet' },
+      {
+        id: MX_SANDBOX_CHALLENGES.second.guid,
+        type: 'TEXT',
+        label: MX_SANDBOX_CHALLENGES.second.label,
+        fieldName: 'pet',
+      },
     ]);
     // The first round's challenge is gone: answering it again is refused.
     const stale = await mfa(check, [{ challengeId: MX_SANDBOX_CHALLENGES.text.guid, value: 'correct' }]);
@@ -181,7 +177,7 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
     const result = await resultOf(check);
     assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
     assert.equal(result.mfaRounds, 2);
-    assert.equal(stack.simulators.mx!.refreshStarts(`${USER}:MBR-challenge-twice`), 1);
+    assert.equal(sim().refreshStarts(`${USER}:MBR-challenge-twice`), 1);
   });
 
   it('MBR-options: query lists the options; a non-option is refused (422); the option valued `correct` → COMPLETED', async () => {
@@ -192,7 +188,10 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
     assertChallengeView(ch);
     assert.equal(ch.type, 'OPTIONS');
     assert.equal(ch.label, sandbox.label);
-    assert.deepEqual(ch.options, sandbox.options.map((o) => ({ id: o.guid, label: o.label, value: o.value })));
+    assert.deepEqual(
+      ch.options,
+      sandbox.options.map((o) => ({ id: o.guid, label: o.label, value: o.value })),
+    );
 
     const bad = await mfa(check, [{ challengeId: ch.id, value: 'carrier pigeon' }]);
     assert.equal(bad.status, 422, JSON.stringify(bad.body));
@@ -209,11 +208,19 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
 
   it('an unanswered challenge ends TIMED_OUT (MFA_TIMEOUT) at the mfa deadline', async () => {
     // The API accepts mfaSeconds ≥ 5; start through the client to keep the test short.
-    const input: BalanceCheckInput = { provider: 'mx', resource: { userId: USER, memberId: 'MBR-challenge' }, timeouts: { mfaSeconds: 3, overallSeconds: 60 } };
+    const input: BalanceCheckInput = {
+      provider: 'mx',
+      resource: { userId: USER, memberId: 'MBR-challenge' },
+      timeouts: { mfaSeconds: 3, overallSeconds: 60 },
+    };
     const workflowId = balanceCheckWorkflowId('mx', input.resource);
-    const handle = await stack.env.client.workflow.start('balanceCheck', { taskQueue: TASK_QUEUE, workflowId, args: [input] });
+    const handle = await stack().env.client.workflow.start('balanceCheck', {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      args: [input],
+    });
     const check = { id: '', workflowId, runId: handle.firstExecutionRunId };
-    started.push(check);
+    track(check);
     const state = await waitForChallenge(check);
     const waitingSince = Date.now();
     assert.ok(state.mfaDeadline && Date.parse(state.mfaDeadline) - Date.now() <= 3000);

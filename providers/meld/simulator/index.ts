@@ -4,14 +4,14 @@
 import express, { type Express } from 'express';
 import {
   listenSimulator,
+  SimTimers,
   type RunningSimulator,
   type SimulatorControl,
   type SimulatorOptions,
 } from '../../simulator-kit';
-import { FaultBook } from './faults';
+import { meldFaultQueue } from './faults';
 import { mountMeldRoutes, type MeldSimContext } from './routes';
 import { MeldSimState } from './state';
-import { Timers } from './timers';
 import { MeldWebhookSender } from './webhooks';
 
 export interface MeldSimulatorOptions extends SimulatorOptions {
@@ -42,7 +42,7 @@ export interface MeldSimulator {
 }
 
 export function createMeldSimulator(opts: MeldSimulatorOptions): MeldSimulator {
-  const timers = new Timers();
+  const timers = new SimTimers();
   const webhooks = new MeldWebhookSender({
     secret: opts.webhookSecret,
     signedUrl: opts.webhookUrl,
@@ -53,7 +53,7 @@ export function createMeldSimulator(opts: MeldSimulatorOptions): MeldSimulator {
   webhooks.target = opts.webhookTarget;
   const ctx: MeldSimContext = {
     state: new MeldSimState(),
-    faults: new FaultBook(),
+    faults: meldFaultQueue(),
     timers,
     webhooks,
     apiKey: opts.apiKey,

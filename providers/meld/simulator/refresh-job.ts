@@ -15,7 +15,7 @@ export function startRefreshJob(ctx: MeldSimContext, connection: SimConnection):
   ctx.webhooks.send('BANK_LINKING_ACCOUNTS_UPDATING', connection, { requestId });
   const duration =
     (connection.sandbox.jobDurationMs ?? ctx.jobDurationMs ?? MELD_DEFAULT_JOB_MS) * ctx.timeScale;
-  ctx.timers.schedule(() => {
+  ctx.timers.after(duration, () => {
     // reset() replaces the state: a job from before the reset must not touch the new world.
     if (ctx.state !== state) return;
     const doneAt = new Date().toISOString();
@@ -36,6 +36,6 @@ export function startRefreshJob(ctx: MeldSimContext, connection: SimConnection):
     connection.status = 'ACTIVE';
     connection.successfullyAggregatedAt = doneAt;
     ctx.webhooks.send('BANK_LINKING_ACCOUNTS_UPDATED', connection, { requestId });
-  }, duration);
+  });
   return requestId;
 }

@@ -1,15 +1,15 @@
 // Meld Bank Linking endpoints as the simulator serves them (shapes from Meld's API reference).
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { applyFault, meldError, type FaultBook } from './faults';
+import { playFault, type FaultQueue, type SimTimers } from '../../simulator-kit';
+import { meldError, meldFaultAnswers } from './faults';
 import { startRefreshJob } from './refresh-job';
 import { pageByKey, type MeldSimState, type SimConnection } from './state';
-import type { Timers } from './timers';
 import type { MeldWebhookSender } from './webhooks';
 
 export interface MeldSimContext {
   state: MeldSimState;
-  faults: FaultBook;
-  timers: Timers;
+  faults: FaultQueue;
+  timers: SimTimers;
   webhooks: MeldWebhookSender;
   apiKey: string;
   timeScale: number;
@@ -77,7 +77,7 @@ export function mountMeldRoutes(app: Express, ctx: MeldSimContext): void {
   });
   app.use(async (req: Request, res: Response, next: NextFunction) => {
     const fault = ctx.faults.take(res.locals.operation as string);
-    if (fault && (await applyFault(fault, req, res, ctx.timers))) return;
+    if (fault && (await playFault(fault, req, res, meldFaultAnswers(ctx.timers)))) return;
     next();
   });
 

@@ -3,7 +3,7 @@
 import type { WebhookPlan, WebhookTarget } from '../../simulator-kit';
 import { MELD_SIGNATURE_HEADER, MELD_TIMESTAMP_HEADER, signMeldWebhook } from '../signature';
 import { meldId, type SimConnection } from './state';
-import type { Timers } from './timers';
+import type { SimTimers } from '../../simulator-kit';
 
 export interface MeldWebhookSenderOptions {
   secret: string;
@@ -11,7 +11,7 @@ export interface MeldWebhookSenderOptions {
   signedUrl?: string;
   meldAccountId: string;
   profileId: string;
-  timers: Timers;
+  timers: SimTimers;
 }
 
 export class MeldWebhookSender {
@@ -52,7 +52,7 @@ export class MeldWebhookSender {
       }),
     );
     const post = () => void this.post(target, body);
-    if (this.plan.mode === 'delay') this.opts.timers.schedule(post, this.plan.delayMs ?? 1000);
+    if (this.plan.mode === 'delay') this.opts.timers.after(this.plan.delayMs ?? 1000, post);
     else post();
     // A duplicate is Meld retrying the same event: same eventId, same body, freshly signed.
     if (this.plan.mode === 'duplicate') post();

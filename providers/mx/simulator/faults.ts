@@ -1,7 +1,7 @@
-// Injected faults and the call log. Operations: check_balance, status, challenges, resume, accounts, transactions, or '*'.
+// MX's side of fault injection (mechanism: simulator-kit/faults.ts) and the call log. Operations:
+// check_balance, status, challenges, resume, accounts, transactions, or '*'.
 import type { NextFunction, Request, Response } from 'express';
-import type { FaultSpec } from '../../simulator-kit';
-import type { Scheduler } from './scheduler';
+import { FaultQueue, playFault, type FaultAnswers, type FaultSpec } from '../../simulator-kit';
 
 export const MX_OPERATIONS = [
   'check_balance',
@@ -21,16 +21,23 @@ export function operationOf(path: string): string {
   return leaf && (MX_OPERATIONS as readonly string[]).includes(leaf) ? leaf : 'unknown';
 }
 
+const MX_FAULT_ANSWERS: FaultAnswers = {
+  errorBody: (status) => ({ error: { message: `Injected fault: HTTP ${status}` } }),
+  malformedJson: '{"member": {"guid": "MBR-',
+  wrongShape: { result: 'ok', member: 'not-an-object', accounts: 'none' },
+  htmlPage: '<html><body>Gateway page</body></html>',
+};
+
 export class FaultBook {
-  private faults: { operation: string; spec: FaultSpec; left: number }[] = [];
+  private readonly faults = new FaultQueue('MX', MX_OPERATIONS);
   private calls: { operation: string; at: number; status: number }[] = [];
 
   inject(operation: string, spec: FaultSpec): void {
-    this.faults.push({ operation, spec, left: spec.times ?? 1 });
+    this.faults.inject(operation, spec);
   }
 
   clear(): void {
-    this.faults = [];
+    this.faults.clear();
   }
 
   log(): { operation: string; at: number; status: number }[] {
@@ -53,32 +60,11 @@ export class FaultBook {
     };
   }
 
-  /** Applies the first matching fault, if any; otherwise passes the request on. */
-  middleware(scheduler: Scheduler) {
+  /** Plays the next fault for the request's operation, if any; otherwise (or after a pure delay) passes it on. */
+  middleware() {
     return async (req: Request, res: Response, next: NextFunction) => {
-      const operation = operationOf(req.path);
-      const fault = this.faults.find((f) => f.left > 0 && (f.operation === operation || f.operation === '*'));
-      if (!fault) return next();
-      fault.left--;
-      this.faults = this.faults.filter((f) => f.left > 0);
-      const spec = fault.spec;
-      if (spec.delayMs) await scheduler.wait(spec.delayMs);
-      if (res.writableEnded || req.socket.destroyed) return;
-      if (spec.resetConnection) return void req.socket.destroy();
-      if (spec.status) {
-        if (spec.retryAfterSeconds !== undefined)
-          res.setHeader('Retry-After', String(spec.retryAfterSeconds));
-        return void res
-          .status(spec.status)
-          .json({ error: { message: `Injected fault: HTTP ${spec.status}` } });
-      }
-      if (spec.malformedBody)
-        return void res.status(200).type('application/json').send('{"member": {"guid": "MBR-');
-      if (spec.wrongShape)
-        return void res.status(200).json({ result: 'ok', member: 'not-an-object', accounts: 'none' });
-      if (spec.wrongContentType)
-        return void res.status(200).type('text/html').send('<html><body>Gateway page</body></html>');
-      next(); // delay only: answer normally, late
+      const fault = this.faults.take(operationOf(req.path));
+      if (!fault || !(await playFault(fault, req, res, MX_FAULT_ANSWERS))) next();
     };
   }
 }

@@ -2,6 +2,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import {
   listenSimulator,
+  SimTimers,
   type RunningSimulator,
   type SimulatorControl,
   type SimulatorOptions,
@@ -9,7 +10,6 @@ import {
 import { FaultBook } from './faults';
 import { MxJobs } from './jobs';
 import { mxGate, mxRoutes } from './routes';
-import { Scheduler } from './scheduler';
 import { createMembers } from './store';
 import { MxWebhookSender } from './webhooks';
 
@@ -41,7 +41,7 @@ export function createMxSimulator(options: MxSimulatorOptions): {
   stop: () => void;
 } {
   const scale = options.timeScale ?? 1;
-  const scheduler = new Scheduler();
+  const scheduler = new SimTimers();
   const faults = new FaultBook();
   const webhooks = new MxWebhookSender(
     scheduler,
@@ -59,7 +59,7 @@ export function createMxSimulator(options: MxSimulatorOptions): {
   app.disable('x-powered-by');
   app.use(faults.recorder());
   app.use(mxGate(options.clientId, options.apiKey));
-  app.use(faults.middleware(scheduler));
+  app.use(faults.middleware());
   app.use(express.json());
   app.use(
     mxRoutes({

@@ -5,7 +5,7 @@
 //   resume: RESUMED, aggregating → CONNECTED (success) | DENIED (wrong answer) | CHALLENGED again
 //   end: CONNECTED, not aggregating, successfully_aggregated_at = now; failures end aggregating too.
 import { MX_SANDBOX_ANSWERS, MX_SANDBOX_CHALLENGES, type SandboxChallenge } from '../sandbox';
-import type { Scheduler } from './scheduler';
+import type { SimTimers } from '../../simulator-kit';
 import { mxTime, type MemberJob, type MemberState } from './store';
 import type { MxWebhookSender } from './webhooks';
 
@@ -23,7 +23,7 @@ export class MxJobs {
   private readonly startCounts = new Map<string, number>();
 
   constructor(
-    private readonly scheduler: Scheduler,
+    private readonly scheduler: SimTimers,
     private readonly webhooks: MxWebhookSender,
     private readonly timing: JobTiming,
   ) {}

@@ -2,7 +2,7 @@
 // A failed delivery is logged and dropped; it never throws into the simulator.
 import type { WebhookPlan, WebhookTarget } from '../../simulator-kit';
 import { mxStatusId } from '../webhook';
-import type { Scheduler } from './scheduler';
+import type { SimTimers } from '../../simulator-kit';
 import { mxTime, type MemberState } from './store';
 
 /** PROVIDERS.md: MX sends CONNECTION_STATUS only for these (not for FAILED or CONNECTED). */
@@ -22,7 +22,7 @@ export class MxWebhookSender {
   plan: WebhookPlan = { mode: 'deliver' };
 
   constructor(
-    private readonly scheduler: Scheduler,
+    private readonly scheduler: SimTimers,
     public target: WebhookTarget | undefined,
     private readonly auth: { username: string; password: string } | undefined,
     private readonly log: (message: string) => void,

@@ -8,7 +8,8 @@ import type { RunningSimulator, SimulatorControl, SimulatorOptions } from '../..
 import { listenSimulator } from '../../simulator-kit';
 import { REALTIME_BALANCE_CAPABILITY, SUCCESS_STATUS } from '../assumptions';
 import type { SpinwheelOperation } from './faults';
-import { FaultQueue, playFault } from './faults';
+import { playFault } from '../../simulator-kit';
+import { SPINWHEEL_FAULT_ANSWERS, spinwheelFaultQueue } from './faults';
 import { SpinwheelSandboxState } from './state';
 import type { WebhookHeader } from './webhooks';
 import { SpinwheelWebhookSender } from './webhooks';
@@ -58,7 +59,7 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
   const webhooks = new SpinwheelWebhookSender(opts.webhookTarget, opts.webhookSecretHeader);
   const duration = (opts.jobDurationMs ?? 4000) * (opts.timeScale ?? 1);
   const state = new SpinwheelSandboxState(duration, (tx, item) => webhooks.refreshItemSettled(tx, item));
-  const faults = new FaultQueue();
+  const faults = spinwheelFaultQueue();
   let calls: { operation: string; at: number; status: number }[] = [];
   let refreshRequests: SpinwheelRefreshRequest[] = [];
   const lostResponses = new Map<SpinwheelOperation, number>();
@@ -69,7 +70,7 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
     // 'close' also fires for reset connections, which log status 0.
     res.on('close', () => calls.push({ operation: name, at, status: res.headersSent ? res.statusCode : 0 }));
     const fault = faults.take(name);
-    if (fault && (await playFault(fault, req, res))) return;
+    if (fault && (await playFault(fault, req, res, SPINWHEEL_FAULT_ANSWERS))) return;
     if (req.get('authorization') !== `Bearer ${opts.secretKey}`)
       return fail(res, 401, 'Unauthorized: invalid or missing Bearer secret key');
     const lose = lostResponses.get(name) ?? 0;

@@ -1,4 +1,5 @@
 // The Spinwheel simulator's sandbox: users, cards and refresh transactions keyed by extRequestId.
+import { SimTimers } from '../../simulator-kit';
 import { UNSUPPORTED_REFRESH_HTTP_STATUS } from '../assumptions';
 import type { SpinwheelRefreshStatus } from '../schemas';
 import type { SandboxCard } from '../sandbox';
@@ -23,7 +24,8 @@ export class SpinwheelSandboxState {
   private users = sandboxUsers(Date.now());
   private transactions = new Map<string, SimTransaction>();
   private starts = new Map<string, number>();
-  private timers = new Set<NodeJS.Timeout>();
+  /** Pending card refreshes; unref'd, so a simulated job never keeps the process alive. */
+  private readonly timers = new SimTimers();
   private nextId = 1;
 
   /**
@@ -87,7 +89,7 @@ export class SpinwheelSandboxState {
     this.starts.set(userId, this.refreshStarts(userId) + 1);
     tx.items.forEach((item, index) => {
       const card = chosen[index]!;
-      this.later(this.jobDurationMs * (1 + index / 2), () => this.settle(tx, item, card));
+      this.timers.after(this.jobDurationMs * (1 + index / 2), () => this.settle(tx, item, card));
     });
     return { items: tx.items };
   }
@@ -114,8 +116,7 @@ export class SpinwheelSandboxState {
   }
 
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.clearAll();
   }
 
   private settle(tx: SimTransaction, item: SimRefreshItem, card: SandboxCard): void {
@@ -125,15 +126,5 @@ export class SpinwheelSandboxState {
     if (outcome.outcome === 'COMPLETED')
       card.json.balanceDetails = { ...outcome.after, updatedOn: Date.now() };
     this.onItemSettled(tx, item);
-  }
-
-  private later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    // Never keep a test process or the sandbox alive just for a simulated job.
-    timer.unref();
-    this.timers.add(timer);
   }
 }

@@ -1,6 +1,6 @@
 // REFRESH_TRANSACTION_STATUS webhooks from the simulator, following the test's WebhookPlan.
 // A failing POST (receiver down, slow, 500) is swallowed: it must never crash the simulator.
-import type { WebhookPlan, WebhookTarget } from '../../simulator-kit';
+import { SimTimers, type WebhookPlan, type WebhookTarget } from '../../simulator-kit';
 import { REFRESH_WEBHOOK_EVENT_TYPE } from '../assumptions';
 import type { SimRefreshItem, SimTransaction } from './state';
 
@@ -13,7 +13,7 @@ const POST_TIMEOUT_MS = 5000;
 
 export class SpinwheelWebhookSender {
   plan: WebhookPlan = { mode: 'deliver' };
-  private timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new SimTimers();
   private nextId = 1;
   /** Deliveries attempted and how they ended, for tests and debugging. */
   readonly deliveries: { webhookId: string; status: number | 'error' }[] = [];
@@ -45,23 +45,16 @@ export class SpinwheelWebhookSender {
         this.post(body);
         this.post(body);
         return;
-      case 'delay': {
-        const timer = setTimeout(() => {
-          this.timers.delete(timer);
-          this.post(body);
-        }, this.plan.delayMs ?? 0);
-        timer.unref();
-        this.timers.add(timer);
+      case 'delay':
+        this.timers.after(this.plan.delayMs ?? 0, () => this.post(body));
         return;
-      }
       case 'deliver':
         this.post(body);
     }
   }
 
   dispose(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.timers.clearAll();
   }
 
   private post(body: { webhookId: string }): void {
