@@ -1,5 +1,6 @@
 // Activities: the workflow's only door to providers. Dependencies come in through the factory,
 // so tests point the provider clients at simulators; credentials never enter workflow history.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ChallengeView, NormalizedBalance, ProviderName, Reason } from '../contracts/balance-check';
 import type {
@@ -31,7 +32,7 @@ export function createActivities({ providers }: ActivityDeps) {
   };
   return {
     async startRefresh(req: RefreshStartRequest): Promise<RefreshStart> {
-      return provider(req.provider).startRefresh(req);
+      return provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
     },
     async readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus> {
       return provider(ref.provider).readRefreshStatus(ref);
@@ -56,6 +57,16 @@ export function createActivities({ providers }: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** Which attempt this is, so providers without an idempotency key can tell a retry from a first call. */
+function attemptInfo(): { attempt?: number; firstAttemptAt?: string } {
+  try {
+    const { attempt, scheduledTimestampMs } = Context.current().info;
+    return { attempt, firstAttemptAt: new Date(scheduledTimestampMs).toISOString() };
+  } catch {
+    return {}; // called outside an activity (unit tests)
+  }
+}
 
 /**
  * One place decides freshness: REALTIME only when this check's refresh succeeded for the account;

@@ -32,6 +32,10 @@ export interface RefreshStartRequest {
   /** Deterministic per check (a UUID made in the workflow): the provider-side idempotency key. */
   refreshKey: string;
   accountIds?: string[];
+  /** Activity attempt (1 = first). A retry may follow a call that reached the provider but lost its answer. */
+  attempt?: number;
+  /** When the first attempt was scheduled: a refresh the provider finished after this was ours. */
+  firstAttemptAt?: string;
 }
 
 export type RefreshStartState =

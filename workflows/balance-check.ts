@@ -24,7 +24,8 @@ import { pollDelayMs, pollSchedule } from './poll-schedule';
 const DEFAULT_OVERALL_S = 600;
 const DEFAULT_MFA_S = 300;
 const ACTIVITY_OPTIONS: wf.ActivityOptions = {
-  startToCloseTimeout: '30 seconds',
+  // Provider calls time out at 10 s; a worker that dies mid-call frees the check after this.
+  startToCloseTimeout: '20 seconds',
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,
@@ -51,6 +52,8 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
     startedAt,
     startedAt + (input.timeouts?.overallSeconds ?? DEFAULT_OVERALL_S) * 1000,
   );
+  // Each search-attribute upsert is a billable action: newer runs skip transient phases.
+  state.leanUpserts = wf.patched('lean-search-attribute-upserts');
   // Handlers first: a signal or update may already be waiting in the first workflow task.
   wf.setHandler(statusQuery, () => state.view());
   wf.setHandler(providerEventSignal, (event) => state.acceptEvent(event));
@@ -88,7 +91,10 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
   state.result = result;
   recordCheckOutcome(wf.metricMeter, result); // replay-safe: the workflow meter skips replays
   setPhase(state, 'DONE');
-  wf.upsertSearchAttributes([{ key: outcomeKey, value: result.status }]);
+  wf.upsertSearchAttributes([
+    ...(state.leanUpserts ? [{ key: phaseKey, value: 'DONE' }] : []),
+    { key: outcomeKey, value: result.status },
+  ]);
   wf.setCurrentDetails(
     `**${result.status}**${result.reason ? ` — ${result.reason.code}: ${result.reason.message}` : ''}`,
   );
@@ -314,9 +320,14 @@ function sufficiencyFor(balances: NormalizedBalance[], input: BalanceCheckInput,
   return decision;
 }
 
+/** Phases that last a moment: visible in the status query and current details, not worth an upsert. */
+const TRANSIENT_PHASES: CheckPhase[] = ['ANSWERING_MFA', 'READING_BALANCES'];
+
 function setPhase(state: CheckState, phase: CheckPhase): void {
   if (state.phase === phase) return;
   state.phase = phase;
+  // DONE goes out together with the outcome status, in one upsert.
+  if (state.leanUpserts && (TRANSIENT_PHASES.includes(phase) || phase === 'DONE')) return;
   wf.upsertSearchAttributes([{ key: phaseKey, value: phase }]);
 }
 

@@ -1,4 +1,5 @@
 // Turning what happened into a typed result: provider failures are outcomes, not thrown errors.
+import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { Reason } from '../contracts/balance-check';
 
@@ -15,6 +16,8 @@ const CODES: Record<string, string> = {
 export function reasonFromActivityFailure(err: unknown): { reason: Reason; timedOut: boolean } | undefined {
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
+  // Retries stopped by the check's deadline (scheduleToClose): the check timed out waiting on the provider.
+  const deadlineHit = err.retryState === RetryState.TIMEOUT;
   if (cause instanceof ApplicationFailure) {
     const details = (cause.details?.[0] ?? {}) as { retryAt?: string };
     return {
@@ -23,7 +26,7 @@ export function reasonFromActivityFailure(err: unknown): { reason: Reason; timed
         message: cause.message,
         ...(details.retryAt ? { retryAt: details.retryAt } : {}),
       },
-      timedOut: false,
+      timedOut: deadlineHit && !cause.nonRetryable,
     };
   }
   if (cause instanceof TimeoutFailure) {

@@ -75,6 +75,14 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
       // Join the running refresh; its updatedAt will land after this instant. Its requestId is not
       // ours to know (Meld lists none), so the id stays empty: its UPDATED webhook must still count.
       if (assessed.kind === 'RUNNING') return answer('STARTED', now(), { refreshId: JOINED_REFRESH_ID });
+      // A retry after a refresh POST that timed out: Meld may have started (and even finished) that
+      // job. Meld has no idempotency key, so a connection aggregated since our first attempt is ours.
+      if (req.attempt && req.attempt > 1 && req.firstAttemptAt && before.successfullyAggregatedAt) {
+        const firstAttempt = new Date(req.firstAttemptAt);
+        if (Date.parse(before.successfullyAggregatedAt) >= firstAttempt.getTime() - 1000) {
+          return answer('STARTED', firstAttempt, { refreshId: JOINED_REFRESH_ID });
+        }
+      }
 
       const startedAt = now();
       try {

@@ -30,15 +30,13 @@ export const FAULT_CASES: FaultCase[] = [
   { name: 'MX slow body (under timeout) on accounts', scenario: 'mx-webhook', operation: 'accounts', fault: { delayMs: 600 }, expect: 'COMPLETED' },
   { name: 'MX malformed JSON on accounts', scenario: 'mx-webhook', operation: 'accounts', fault: { malformedBody: true }, expect: 'FAILED', expectReason: 'PROVIDER_INVALID_RESPONSE' },
   { name: 'MX wrong content type on status', scenario: 'mx-polling', operation: 'status', fault: { wrongContentType: true }, expect: 'FAILED', expectReason: 'PROVIDER_INVALID_RESPONSE' },
-  { name: 'MX persistent 500 on status (deadline 15 s)', scenario: 'mx-polling', operation: 'status', fault: { status: 500, times: 1000 }, expect: 'FAILED', expectReason: 'PROVIDER_UNAVAILABLE', overallSeconds: 15 },
+  { name: 'MX persistent 500 on status (deadline 15 s)', scenario: 'mx-polling', operation: 'status', fault: { status: 500, times: 1000 }, expect: 'TIMED_OUT', expectReason: 'PROVIDER_UNAVAILABLE', overallSeconds: 15 },
   {
     name: 'Meld timeout on refresh (job starts late)',
     scenario: 'meld-webhook',
     operation: 'refresh',
     fault: { delayMs: 1500 },
     expect: 'COMPLETED',
-    knownIssue:
-      'the timed-out POST …/refresh still starts a job; when it has finished before the retry, the retry starts a second one (Meld joins only IN_PROGRESS)',
   },
   { name: 'Meld 503 Retry-After 1 s on accounts', scenario: 'meld-webhook', operation: 'accounts', fault: { status: 503, retryAfterSeconds: 1 }, expect: 'COMPLETED', minGapMs: 1000 },
   { name: 'Spinwheel timeout on refresh (extRequestId replay)', scenario: 'spinwheel-webhook', operation: 'refresh', fault: { delayMs: 1500 }, expect: 'COMPLETED' },
