@@ -6,7 +6,12 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { TASK_QUEUE } from '../contracts/balance-check';
 import { createLogger } from '../observability/logger';
-import { createApiMetrics, metricsHandler, metricsMiddleware, type ApiMetrics } from '../observability/api-metrics';
+import {
+  createApiMetrics,
+  metricsHandler,
+  metricsMiddleware,
+  type ApiMetrics,
+} from '../observability/api-metrics';
 import { authenticate, type ApiKey } from './auth';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
@@ -100,9 +105,15 @@ export function createApp(deps: ApiDeps): Express {
 
 /** A body that is not JSON is a 415, not a confusing "expected object". */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined || (req.headers['content-length'] ?? '0') !== '0';
   if (hasBody && !req.is('application/json')) {
-    throw problem(415, 'unsupported-media-type', 'Send the body as application/json', `Content-Type was ${req.get('content-type') ?? 'missing'}`);
+    throw problem(
+      415,
+      'unsupported-media-type',
+      'Send the body as application/json',
+      `Content-Type was ${req.get('content-type') ?? 'missing'}`,
+    );
   }
   next();
 };

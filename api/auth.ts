@@ -34,8 +34,10 @@ export function parseApiKeys(text: string | undefined): ApiKey[] {
     .filter(Boolean)
     .map((entry) => {
       const [name, sha256, scopeText, rate, ...rest] = entry.split(':');
-      if (!name || !/^[\w.-]{1,64}$/.test(name) || rest.length > 0) throw new Error(`API_KEYS: bad entry for ${name ?? '?'}`);
-      if (!sha256 || !/^[0-9a-f]{64}$/i.test(sha256)) throw new Error(`API_KEYS: ${name} needs a sha256 hex hash`);
+      if (!name || !/^[\w.-]{1,64}$/.test(name) || rest.length > 0)
+        throw new Error(`API_KEYS: bad entry for ${name ?? '?'}`);
+      if (!sha256 || !/^[0-9a-f]{64}$/i.test(sha256))
+        throw new Error(`API_KEYS: ${name} needs a sha256 hex hash`);
       const scopes = scopeText ? scopeText.split('+') : [...DEFAULT_SCOPES];
       const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
       if (unknown.length) throw new Error(`API_KEYS: ${name} has unknown scopes ${unknown.join(', ')}`);
@@ -43,7 +45,12 @@ export function parseApiKeys(text: string | undefined): ApiKey[] {
       if (ratePerMinute !== undefined && !(Number.isInteger(ratePerMinute) && ratePerMinute > 0)) {
         throw new Error(`API_KEYS: ${name} rate must be a positive integer`);
       }
-      return { name, sha256: sha256.toLowerCase(), scopes: scopes as Scope[], ...(ratePerMinute ? { ratePerMinute } : {}) };
+      return {
+        name,
+        sha256: sha256.toLowerCase(),
+        scopes: scopes as Scope[],
+        ...(ratePerMinute ? { ratePerMinute } : {}),
+      };
     });
 }
 
@@ -56,7 +63,14 @@ export function authenticate(keys: readonly ApiKey[]): RequestHandler {
     const key = match?.[1] ? byHash.get(hashApiKey(match[1])) : undefined;
     if (!key) {
       const detail = match ? 'The API key is not valid' : 'Send Authorization: Bearer <api key>';
-      throw problem(401, 'unauthorized', 'Missing or invalid API key', detail, {}, { 'WWW-Authenticate': 'Bearer realm="balance-check"' });
+      throw problem(
+        401,
+        'unauthorized',
+        'Missing or invalid API key',
+        detail,
+        {},
+        { 'WWW-Authenticate': 'Bearer realm="balance-check"' },
+      );
     }
     res.locals.apiKey = key;
     next();
@@ -66,7 +80,8 @@ export function authenticate(keys: readonly ApiKey[]): RequestHandler {
 export function requireScope(scope: Scope): RequestHandler {
   return (_req, res, next) => {
     const key = res.locals.apiKey as ApiKey;
-    if (!key.scopes.includes(scope)) throw problem(403, 'forbidden', 'This API key may not do that', `Needs the ${scope} scope`);
+    if (!key.scopes.includes(scope))
+      throw problem(403, 'forbidden', 'This API key may not do that', `Needs the ${scope} scope`);
     next();
   };
 }

@@ -9,7 +9,8 @@ export function decodeCheckId(id: string): { workflowId: string; runId: string }
   if (!id.startsWith(PREFIX) || id.length > 400) return undefined;
   const text = Buffer.from(id.slice(PREFIX.length), 'base64url').toString('utf8');
   const [workflowId, runId, ...rest] = text.split('\n');
-  if (!workflowId?.startsWith('balance-check:') || workflowId.length > 300 || !runId || rest.length > 0) return undefined;
+  if (!workflowId?.startsWith('balance-check:') || workflowId.length > 300 || !runId || rest.length > 0)
+    return undefined;
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(runId)) return undefined;
   return { workflowId, runId };
 }

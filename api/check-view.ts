@@ -4,6 +4,7 @@ import type { BalanceCheckResult, BalanceCheckState } from '../contracts/balance
 import { statusQuery } from '../workflows/definitions';
 import { encodeCheckId } from './check-id';
 import { problem } from './problem';
+import { withTemporalDeadline } from './temporal-deadline';
 
 export interface CheckView {
   id: string;
@@ -27,7 +28,13 @@ export interface CheckRef {
 const QUERY_DEADLINE_MS = 5_000;
 
 export function doneView(ref: CheckRef, result: BalanceCheckResult): CheckView {
-  return { id: encodeCheckId(ref.workflowId, ref.runId), ...ref, status: result.status, phase: 'DONE', result };
+  return {
+    id: encodeCheckId(ref.workflowId, ref.runId),
+    ...ref,
+    status: result.status,
+    phase: 'DONE',
+    result,
+  };
 }
 
 export function runningView(ref: CheckRef, status: 'RUNNING' | 'CANCELING' = 'RUNNING'): CheckView {
@@ -37,9 +44,14 @@ export function runningView(ref: CheckRef, status: 'RUNNING' | 'CANCELING' = 'RU
 /** describe(), with "no such run" (or an id Temporal refuses) as a 404 problem. */
 export async function describeCheck(client: Client, ref: CheckRef) {
   try {
-    return await client.workflow.getHandle(ref.workflowId, ref.runId).describe();
+    return await withTemporalDeadline(client, () =>
+      client.workflow.getHandle(ref.workflowId, ref.runId).describe(),
+    );
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError || (err as { code?: number }).code === 3 /* INVALID_ARGUMENT */) {
+    if (
+      err instanceof WorkflowNotFoundError ||
+      (err as { code?: number }).code === 3 /* INVALID_ARGUMENT */
+    ) {
       throw problem(404, 'not-found', 'No such balance check');
     }
     throw err;
@@ -70,12 +82,23 @@ export async function readCheck(client: Client, ref: CheckRef): Promise<CheckVie
   }
   if (status === 'COMPLETED') return doneView(ref, (await handle.result()) as BalanceCheckResult);
   // Terminated / timed out / failed at the workflow level (an operator's action or a bug).
-  return { ...runningView(ref), status: status === 'CANCELLED' || status === 'TERMINATED' ? 'CANCELED' : 'FAILED', phase: 'DONE' };
+  return {
+    ...runningView(ref),
+    status: status === 'CANCELLED' || status === 'TERMINATED' ? 'CANCELED' : 'FAILED',
+    phase: 'DONE',
+  };
 }
 
 /** The result if the run finishes within `seconds` (Prefer: wait); undefined otherwise. */
-export async function awaitResult(client: Client, ref: CheckRef, seconds: number): Promise<BalanceCheckResult | undefined> {
+export async function awaitResult(
+  client: Client,
+  ref: CheckRef,
+  seconds: number,
+): Promise<BalanceCheckResult | undefined> {
   return client
-    .withDeadline(Date.now() + seconds * 1000, () => client.workflow.getHandle(ref.workflowId, ref.runId).result() as Promise<BalanceCheckResult>)
+    .withDeadline(
+      Date.now() + seconds * 1000,
+      () => client.workflow.getHandle(ref.workflowId, ref.runId).result() as Promise<BalanceCheckResult>,
+    )
     .catch(() => undefined);
 }

@@ -9,8 +9,16 @@ const ApiEnv = z.object({
   /** name:sha256hex[:scope+scope[:perMinute]],… — see auth.ts. */
   API_KEYS: z.string().default(''),
   API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  API_JSON_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(32 * 1024),
-  API_WEBHOOK_BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  API_JSON_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024),
+  API_WEBHOOK_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024),
   API_MFA_DEADLINE_MS: z.coerce.number().int().positive().default(15_000),
   TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -19,7 +27,11 @@ const ApiEnv = z.object({
 export const API_ENV_DOC: { key: string; meaning: string; secret?: boolean }[] = [
   { key: 'API_PORT', meaning: 'Port the API listens on (default 3000)' },
   { key: 'API_HOST', meaning: 'Interface the API binds (default 0.0.0.0)' },
-  { key: 'API_KEYS', meaning: 'name:sha256hex[:scopes[:perMinute]],… — API keys as SHA-256 hashes; scopes read+write+events (default read+write)' },
+  {
+    key: 'API_KEYS',
+    meaning:
+      'name:sha256hex[:scopes[:perMinute]],… — API keys as SHA-256 hashes; scopes read+write+events (default read+write)',
+  },
   { key: 'API_RATE_LIMIT_PER_MINUTE', meaning: 'Requests per minute per API key (default 600)' },
   { key: 'API_JSON_BODY_LIMIT_BYTES', meaning: 'Largest /v1 JSON body (default 32768; larger → 413)' },
   { key: 'API_WEBHOOK_BODY_LIMIT_BYTES', meaning: 'Largest webhook body (default 65536; larger → 413)' },

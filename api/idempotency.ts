@@ -5,12 +5,14 @@
 import { createHash } from 'node:crypto';
 
 export type IdempotencyRecord =
-  | { state: 'in-progress'; bodyHash: string }
-  | { state: 'done'; bodyHash: string; checkId: string };
+  { state: 'in-progress'; bodyHash: string } | { state: 'done'; bodyHash: string; checkId: string };
 
 export interface IdempotencyStore {
   /** Claims the key for this body, or returns what is already recorded under it. */
-  claim(key: string, bodyHash: string): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
+  claim(
+    key: string,
+    bodyHash: string,
+  ): Promise<{ claimed: true } | { claimed: false; record: IdempotencyRecord }>;
   /** Records the check the claimed request started (or joined / reused). */
   complete(key: string, checkId: string): Promise<void>;
   /** The request failed before naming a check: free the key so a retry can proceed. */
@@ -19,7 +21,10 @@ export interface IdempotencyStore {
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
-export function createMemoryIdempotencyStore(ttlMs = IDEMPOTENCY_TTL_MS, now: () => number = Date.now): IdempotencyStore {
+export function createMemoryIdempotencyStore(
+  ttlMs = IDEMPOTENCY_TTL_MS,
+  now: () => number = Date.now,
+): IdempotencyStore {
   const entries = new Map<string, IdempotencyRecord & { expiresAt: number }>();
   const sweep = () => {
     // Insertion order is expiry order (one TTL), so stop at the first live entry.
@@ -38,7 +43,8 @@ export function createMemoryIdempotencyStore(ttlMs = IDEMPOTENCY_TTL_MS, now: ()
     },
     async complete(key, checkId) {
       const entry = entries.get(key);
-      if (entry) entries.set(key, { state: 'done', bodyHash: entry.bodyHash, checkId, expiresAt: entry.expiresAt });
+      if (entry)
+        entries.set(key, { state: 'done', bodyHash: entry.bodyHash, checkId, expiresAt: entry.expiresAt });
     },
     async release(key) {
       entries.delete(key);

@@ -16,7 +16,11 @@ async function main(): Promise<void> {
   const temporal = loadTemporalSettings();
   const connection = await Connection.connect(temporal.connectionOptions);
   // Same codec as the worker: payloads are ciphertext in history, the API reads them in clear.
-  const client = new Client({ connection, namespace: temporal.namespace, dataConverter: codecFromEnv().dataConverter });
+  const client = new Client({
+    connection,
+    namespace: temporal.namespace,
+    dataConverter: codecFromEnv().dataConverter,
+  });
 
   const webhookProviders: ApiDeps['webhookProviders'] = {};
   for (const registration of Object.values(REGISTRATIONS)) {
@@ -37,7 +41,13 @@ async function main(): Promise<void> {
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info(
-      { port: config.API_PORT, temporal: temporal.address, namespace: temporal.namespace, providers: Object.keys(webhookProviders), apiKeys: config.apiKeys.map((k) => k.name) },
+      {
+        port: config.API_PORT,
+        temporal: temporal.address,
+        namespace: temporal.namespace,
+        providers: Object.keys(webhookProviders),
+        apiKeys: config.apiKeys.map((k) => k.name),
+      },
       'API listening',
     );
   });

@@ -35,7 +35,14 @@ export function rateLimitByKey(limiter: RateLimiter, defaultPerMinute: number): 
     const verdict = limiter.take(key.name, key.ratePerMinute ?? defaultPerMinute);
     if (!verdict.ok) {
       const retry = String(verdict.retryAfterSeconds);
-      throw problem(429, 'rate-limited', 'Too many requests for this API key', `Retry after ${retry} s`, {}, { 'Retry-After': retry });
+      throw problem(
+        429,
+        'rate-limited',
+        'Too many requests for this API key',
+        `Retry after ${retry} s`,
+        {},
+        { 'Retry-After': retry },
+      );
     }
     next();
   };

@@ -8,7 +8,14 @@ const Instant = z.string().describe('ISO 8601 date-time');
 const Money = z.object({ amount: z.number().int(), currency: z.string() });
 const Reason = z.object({ code: z.string(), message: z.string(), retryAt: Instant.optional() });
 const Resource = z.object({ userId: z.string(), memberId: z.string().optional() });
-const Phase = z.enum(['STARTING', 'REFRESHING', 'WAITING_FOR_MFA', 'ANSWERING_MFA', 'READING_BALANCES', 'DONE']);
+const Phase = z.enum([
+  'STARTING',
+  'REFRESHING',
+  'WAITING_FOR_MFA',
+  'ANSWERING_MFA',
+  'READING_BALANCES',
+  'DONE',
+]);
 
 const Balance = z.object({
   accountId: z.string(),
@@ -62,10 +69,22 @@ export const CheckViewSchema = z.object({
   workflowId: z.string(),
   runId: z.string(),
   status: z
-    .enum(['RUNNING', 'CANCELING', 'COMPLETED', 'FAILED', 'ACTION_REQUIRED', 'NOT_SUPPORTED', 'TIMED_OUT', 'CANCELED'])
+    .enum([
+      'RUNNING',
+      'CANCELING',
+      'COMPLETED',
+      'FAILED',
+      'ACTION_REQUIRED',
+      'NOT_SUPPORTED',
+      'TIMED_OUT',
+      'CANCELED',
+    ])
     .describe('RUNNING while the check runs; then the result status'),
   phase: Phase.nullable().optional(),
-  challenges: z.array(Challenge).optional().describe('Pending MFA challenges (labels and options, never answers)'),
+  challenges: z
+    .array(Challenge)
+    .optional()
+    .describe('Pending MFA challenges (labels and options, never answers)'),
   polls: z.number().int().optional(),
   nextPollAt: Instant.nullable().optional(),
   deadline: Instant.optional(),

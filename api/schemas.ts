@@ -4,10 +4,17 @@ import { PROVIDER_NAMES } from '../contracts/balance-check';
 import { isKnownCurrency } from '../money/currencies';
 
 /** Provider ids: no ':' (it separates parts of the workflow id), bounded length. */
-export const ProviderId = z.string().regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits, . _ @ - (1–128 characters)');
+export const ProviderId = z
+  .string()
+  .regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits, . _ @ - (1–128 characters)');
 
 export const MoneySchema = z.strictObject({
-  amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Integer minor units (e.g. 1999 = $19.99)'),
+  amount: z
+    .number()
+    .int()
+    .min(0)
+    .max(Number.MAX_SAFE_INTEGER)
+    .describe('Integer minor units (e.g. 1999 = $19.99)'),
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, 'an ISO 4217 code in upper case')
@@ -27,7 +34,9 @@ export const StartCheckBody = z
       .min(0)
       .max(86_400)
       .optional()
-      .describe('Answer with the most recent completed check of this resource if it is at most this old (no provider call)'),
+      .describe(
+        'Answer with the most recent completed check of this resource if it is at most this old (no provider call)',
+      ),
     timeouts: z
       .strictObject({
         overallSeconds: z.number().int().min(5).max(3600).optional(),
@@ -39,13 +48,25 @@ export const StartCheckBody = z
   })
   .superRefine((body, ctx) => {
     if (body.provider !== 'spinwheel' && !body.resource.memberId) {
-      ctx.addIssue({ code: 'custom', path: ['resource', 'memberId'], message: `required for ${body.provider}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resource', 'memberId'],
+        message: `required for ${body.provider}`,
+      });
     }
     if (body.provider === 'spinwheel' && body.resource.memberId) {
-      ctx.addIssue({ code: 'custom', path: ['resource', 'memberId'], message: 'spinwheel checks name a user only' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['resource', 'memberId'],
+        message: 'spinwheel checks name a user only',
+      });
     }
     if ((body.fundingAccountId === undefined) !== (body.requiredAmount === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['requiredAmount'], message: 'fundingAccountId and requiredAmount go together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requiredAmount'],
+        message: 'fundingAccountId and requiredAmount go together',
+      });
     }
   });
 export type StartCheckBody = z.infer<typeof StartCheckBody>;

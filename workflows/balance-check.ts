@@ -187,8 +187,15 @@ async function waitForRefresh(
       const events = state.takeRelevantEvents();
       // Only stale/foreign events, or "refresh started" news (Meld UPDATING): keep waiting, same schedule.
       if (events.every((e) => e.kind === 'REFRESH_STARTED')) continue;
+      // A completion stamped before this refresh began (inside the skew allowance) may be the previous
+      // refresh's: let a status read decide. patched(): runs recorded before this rule replay as they were.
       trustedCompletion =
-        start.polling.trustCompletionEvent && events.some((e) => e.kind === 'REFRESH_COMPLETED');
+        start.polling.trustCompletionEvent &&
+        events.some(
+          (e) =>
+            e.kind === 'REFRESH_COMPLETED' &&
+            !(state.predatesRefresh(e) && wf.patched('distrust-completion-before-refresh-start')),
+        );
       if (!trustedCompletion) {
         // Honour the provider's floor between status reads even when events arrive quickly.
         const wait = lastReadAt + schedule.firstMs - Date.now();

@@ -76,6 +76,17 @@ export class CheckState {
     return true;
   }
 
+  /**
+   * Not provably after this refresh's start (MX stamps in whole seconds, and its refresh start is
+   * floored to the second): it may be the previous refresh's completion, so it must not end the
+   * wait by itself — a status read decides. Real refreshes take seconds, so this rarely costs a read.
+   */
+  predatesRefresh(event: ProviderEvent): boolean {
+    if (!event.occurredAt || this.refreshStartedAt === null) return false;
+    const at = Date.parse(event.occurredAt);
+    return !Number.isNaN(at) && at <= this.refreshStartedAt;
+  }
+
   view(): BalanceCheckState {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {

@@ -9,6 +9,7 @@ import { problem, validationProblem } from '../problem';
 import type { RecentEventIds } from '../recent-events';
 import { CheckEventBody } from '../schemas';
 import { checkRefParam } from './checks';
+import { withTemporalDeadline } from '../temporal-deadline';
 
 export interface CheckEventsDeps {
   client: Client;
@@ -32,7 +33,9 @@ export function createCheckEventsRouter(deps: CheckEventsDeps): Router {
     const eventKey = `${ref.runId}:${event.eventId}`;
     if (deps.recent.seen(eventKey)) return void res.status(202).json({ status: 'duplicate' });
     try {
-      await deps.client.workflow.getHandle(ref.workflowId, ref.runId).signal(providerEventSignal, event);
+      await withTemporalDeadline(deps.client, () =>
+        deps.client.workflow.getHandle(ref.workflowId, ref.runId).signal(providerEventSignal, event),
+      );
     } catch (err) {
       deps.recent.forget(eventKey);
       if (!(err instanceof WorkflowNotFoundError)) throw err;

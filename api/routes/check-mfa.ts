@@ -1,7 +1,12 @@
 // POST /v1/balance-checks/{id}/mfa — MFA answers as a workflow Update: 200 accepted, 409 not waiting
 // for MFA, 422 the validator's reason; bounded by a deadline so a missing worker answers 503.
 import { Router } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MFA_INVALID_ANSWER, MFA_NOT_AWAITING } from '../../contracts/balance-check';
 import { answerChallengesUpdate } from '../../workflows/definitions';
@@ -37,15 +42,33 @@ export function createCheckMfaRouter(deps: CheckMfaDeps): Router {
 
 function mfaProblem(err: unknown) {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    if (err.cause.type === MFA_NOT_AWAITING) return problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', err.cause.message);
-    if (err.cause.type === MFA_INVALID_ANSWER) return problem(422, 'invalid-mfa-answer', 'The MFA answers were rejected', err.cause.message);
+    if (err.cause.type === MFA_NOT_AWAITING)
+      return problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', err.cause.message);
+    if (err.cause.type === MFA_INVALID_ANSWER)
+      return problem(422, 'invalid-mfa-answer', 'The MFA answers were rejected', err.cause.message);
   }
   if (err instanceof WorkflowNotFoundError) {
-    return problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', 'The check has finished or does not exist');
+    return problem(
+      409,
+      'not-awaiting-mfa',
+      'The check is not waiting for MFA',
+      'The check has finished or does not exist',
+    );
   }
   const code = (err as { code?: number }).code;
-  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || code === 4 /* DEADLINE_EXCEEDED */ || code === 1 /* CANCELLED */) {
-    return problem(503, 'worker-unavailable', 'No worker took the answers in time; try again', undefined, {}, { 'Retry-After': '5' });
+  if (
+    err instanceof WorkflowUpdateRPCTimeoutOrCancelledError ||
+    code === 4 /* DEADLINE_EXCEEDED */ ||
+    code === 1 /* CANCELLED */
+  ) {
+    return problem(
+      503,
+      'worker-unavailable',
+      'No worker took the answers in time; try again',
+      undefined,
+      {},
+      { 'Retry-After': '5' },
+    );
   }
   return err;
 }

@@ -47,10 +47,15 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     }
     let ref: CheckRef;
     try {
-      const recent = maxAgeSeconds !== undefined ? await findRecentResult(client, input, maxAgeSeconds) : undefined;
+      const recent =
+        maxAgeSeconds !== undefined ? await findRecentResult(client, input, maxAgeSeconds) : undefined;
       if (recent) {
-        if (storeKey) await deps.idempotency.complete(storeKey, encodeCheckId(recent.ref.workflowId, recent.ref.runId));
-        res.status(200).set({ Location: location(recent.ref), 'X-Balance-Check-Reused': 'true' }).json(doneView(recent.ref, recent.result));
+        if (storeKey)
+          await deps.idempotency.complete(storeKey, encodeCheckId(recent.ref.workflowId, recent.ref.runId));
+        res
+          .status(200)
+          .set({ Location: location(recent.ref), 'X-Balance-Check-Reused': 'true' })
+          .json(doneView(recent.ref, recent.result));
         return;
       }
       ref = await startOrJoinCheck(client, deps.taskQueue, input);
@@ -71,16 +76,31 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     wait: number | undefined,
   ) {
     if (record.bodyHash !== bodyHash) {
-      throw problem(422, 'idempotency-key-reused', 'This Idempotency-Key was used with a different request body', 'Use a new Idempotency-Key for a different request');
+      throw problem(
+        422,
+        'idempotency-key-reused',
+        'This Idempotency-Key was used with a different request body',
+        'Use a new Idempotency-Key for a different request',
+      );
     }
     if (record.state === 'in-progress') {
-      throw problem(409, 'idempotency-in-progress', 'A request with this Idempotency-Key is still being processed', undefined, {}, { 'Retry-After': '1' });
+      throw problem(
+        409,
+        'idempotency-in-progress',
+        'A request with this Idempotency-Key is still being processed',
+        undefined,
+        {},
+        { 'Retry-After': '1' },
+      );
     }
     const ref = decodeCheckId(record.checkId)!;
     res.set('Idempotent-Replayed', 'true');
     if (wait) return answerStarted(res, ref, wait);
     const view = await readCheck(client, ref);
-    res.status(view.status === 'RUNNING' ? 202 : 200).set('Location', location(ref)).json(view);
+    res
+      .status(view.status === 'RUNNING' ? 202 : 200)
+      .set('Location', location(ref))
+      .json(view);
   }
 
   async function answerStarted(res: Response, ref: CheckRef, wait: number | undefined) {
@@ -101,7 +121,12 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     const ref = checkRefParam(req);
     const description = await describeCheck(client, ref);
     if (description.status.name !== 'RUNNING') {
-      throw problem(409, 'check-finished', 'The check has already finished', `Its workflow is ${description.status.name}`);
+      throw problem(
+        409,
+        'check-finished',
+        'The check has already finished',
+        `Its workflow is ${description.status.name}`,
+      );
     }
     // The workflow turns cancellation into a CANCELED result (and cancels the provider wait).
     await client.workflow.getHandle(ref.workflowId, ref.runId).cancel();

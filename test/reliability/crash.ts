@@ -3,7 +3,17 @@
 // MFA; start fresh workers; answer MFA; every check must reach its scenario's result exactly once.
 import type { WorkflowHandle } from '@temporalio/client';
 import { statusQuery } from '../../workflows/definitions';
-import { driveCheck, spawnWorker, startCheck, tally, waitUntil, type ChildWorker, type CheckRun, type ReliabilityEnv, type Tally } from './harness';
+import {
+  driveCheck,
+  spawnWorker,
+  startCheck,
+  tally,
+  waitUntil,
+  type ChildWorker,
+  type CheckRun,
+  type ReliabilityEnv,
+  type Tally,
+} from './harness';
 import { SCENARIOS, type Scenario } from './scenarios';
 
 export interface CrashOptions {
@@ -29,7 +39,9 @@ export interface CrashReport {
 export async function runWorkerCrash(r: ReliabilityEnv, opts: CrashOptions): Promise<CrashReport> {
   const log = opts.log ?? (() => undefined);
   const scenarios = opts.scenarios ?? SCENARIOS;
-  let workers: ChildWorker[] = Array.from({ length: opts.workers }, (_, i) => spawnWorker(r, `w${i}-${Date.now()}`));
+  let workers: ChildWorker[] = Array.from({ length: opts.workers }, (_, i) =>
+    spawnWorker(r, `w${i}-${Date.now()}`),
+  );
   const replacements: ChildWorker[] = [];
   try {
     await Promise.all(workers.map((w) => w.ready));
@@ -43,15 +55,24 @@ export async function runWorkerCrash(r: ReliabilityEnv, opts: CrashOptions): Pro
       started.push(...(await Promise.all(batch)));
     }
     log(`started ${started.length} checks`);
-    const drives = started.map(({ run, handle }) => driveCheck(r.client, run, handle, opts.deadlineMs ?? 300_000, gate));
+    const drives = started.map(({ run, handle }) =>
+      driveCheck(r.client, run, handle, opts.deadlineMs ?? 300_000, gate),
+    );
     const mfa = started.filter(({ run }) => run.scenario.path === 'mfa').map(({ run }) => run);
-    await waitUntil(() => mfa.every((run) => run.phasesSeen.has('WAITING_FOR_MFA')), 60_000, 200).catch(() => log('not every MFA check reached WAITING_FOR_MFA before the kill'));
+    await waitUntil(() => mfa.every((run) => run.phasesSeen.has('WAITING_FOR_MFA')), 60_000, 200).catch(() =>
+      log('not every MFA check reached WAITING_FOR_MFA before the kill'),
+    );
 
     const phasesAtKill: Record<string, number> = {};
     for (let i = 0; i < started.length; i += 25) {
       await Promise.all(
         started.slice(i, i + 25).map(async ({ handle }) => {
-          const phase = await r.client.withDeadline(Date.now() + 3000, () => handle.query(statusQuery)).then((v) => v.phase, () => 'UNKNOWN');
+          const phase = await r.client
+            .withDeadline(Date.now() + 3000, () => handle.query(statusQuery))
+            .then(
+              (v) => v.phase,
+              () => 'UNKNOWN',
+            );
           phasesAtKill[phase] = (phasesAtKill[phase] ?? 0) + 1;
         }),
       );

@@ -6,10 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { balanceCheckWorkflowId, type BalanceCheckInput, type BalanceCheckResult, type BalanceCheckState } from '../../contracts/balance-check';
+import {
+  balanceCheckWorkflowId,
+  type BalanceCheckInput,
+  type BalanceCheckResult,
+  type BalanceCheckState,
+} from '../../contracts/balance-check';
 import { startSandboxStack, type SandboxStack } from '../../sandbox/stack';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
 import { startDevServer, workflowBundle } from '../helpers/temporal-env';
+import { RELIABILITY_API_KEYS } from './api-driver';
 import { answerFor, type Scenario } from './scenarios';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -27,7 +33,9 @@ export interface ReliabilityEnv {
   close(): Promise<void>;
 }
 
-export async function startReliabilityEnv(opts: { timeScale?: number; taskQueue?: string; dbFilename?: string } = {}): Promise<ReliabilityEnv> {
+export async function startReliabilityEnv(
+  opts: { timeScale?: number; taskQueue?: string; dbFilename?: string } = {},
+): Promise<ReliabilityEnv> {
   const workDir = mkdtempSync(join(tmpdir(), 'bc-reliability-'));
   const env = await startDevServer(opts.dbFilename ? { dbFilename: opts.dbFilename } : {});
   const namespace = env.namespace ?? 'default';
@@ -40,6 +48,7 @@ export async function startReliabilityEnv(opts: { timeScale?: number; taskQueue?
     taskQueue,
     withoutWorker: true,
     log: () => undefined,
+    apiKeys: RELIABILITY_API_KEYS,
   });
   const codePath = join(workDir, 'workflow-bundle.js');
   writeFileSync(codePath, (await workflowBundle()).code);
@@ -98,7 +107,11 @@ export function spawnWorker(
       if (out.includes('WORKER_READY')) resolve();
       log.write(chunk);
     });
-    void exited.then((code) => reject(new Error(`worker ${id} exited (${code}) before ready; see ${join(r.workDir, 'logs', `${id}.log`)}`)));
+    void exited.then((code) =>
+      reject(
+        new Error(`worker ${id} exited (${code}) before ready; see ${join(r.workDir, 'logs', `${id}.log`)}`),
+      ),
+    );
   });
   return {
     proc,
@@ -132,8 +145,19 @@ async function bounded<T>(client: Client, ms: number, fn: () => Promise<T>): Pro
 }
 
 /** Starts a check on `taskQueue` (the SDK client, as the API does) and returns its run record. */
-export async function startCheck(client: Client, taskQueue: string, sc: Scenario, n: number | undefined, timeouts?: BalanceCheckInput['timeouts']): Promise<{ run: CheckRun; handle: WorkflowHandle }> {
-  const input: BalanceCheckInput = { provider: sc.provider, resource: sc.resource(n), ...(timeouts ? { timeouts } : {}), requestedBy: 'reliability' };
+export async function startCheck(
+  client: Client,
+  taskQueue: string,
+  sc: Scenario,
+  n: number | undefined,
+  timeouts?: BalanceCheckInput['timeouts'],
+): Promise<{ run: CheckRun; handle: WorkflowHandle }> {
+  const input: BalanceCheckInput = {
+    provider: sc.provider,
+    resource: sc.resource(n),
+    ...(timeouts ? { timeouts } : {}),
+    requestedBy: 'reliability',
+  };
   const workflowId = balanceCheckWorkflowId(input.provider, input.resource);
   const run: CheckRun = { scenario: sc, workflowId, input, startedAt: Date.now(), phasesSeen: new Set() };
   for (let attempt = 0; ; attempt++) {
@@ -156,7 +180,13 @@ export async function startCheck(client: Client, taskQueue: string, sc: Scenario
 }
 
 /** Drives a started check to its end: answers each MFA round, then waits for the result (retrying through outages). */
-export async function driveCheck(client: Client, run: CheckRun, handle: WorkflowHandle, deadlineMs = 240_000, answerGate?: Promise<void>): Promise<CheckRun> {
+export async function driveCheck(
+  client: Client,
+  run: CheckRun,
+  handle: WorkflowHandle,
+  deadlineMs = 240_000,
+  answerGate?: Promise<void>,
+): Promise<CheckRun> {
   const until = Date.now() + deadlineMs;
   const rounds = run.scenario.mfaRounds ?? [];
   try {
@@ -182,7 +212,12 @@ export async function driveCheck(client: Client, run: CheckRun, handle: Workflow
           const answers = answerFor(view.challenges, rounds[round]!);
           // A stable update id per round: a retry after a timeout (the first may have landed) is the
           // same update — Temporal answers it from the first — never this round's value for the next challenge.
-          await bounded(client, 10_000, () => handle.executeUpdate(answerChallengesUpdate, { args: [{ answers }], updateId: `${run.workflowId}:mfa:${round}` }));
+          await bounded(client, 10_000, () =>
+            handle.executeUpdate(answerChallengesUpdate, {
+              args: [{ answers }],
+              updateId: `${run.workflowId}:mfa:${round}`,
+            }),
+          );
           break;
         } catch (err) {
           // Validator refusal (already answered / not waiting) or an outage: look again.
@@ -226,7 +261,11 @@ export interface Tally {
 }
 
 /** Compares runs against their scenario, counts provider refresh starts and runs per workflow id. */
-export async function tally(r: Pick<ReliabilityEnv, 'client' | 'stack'>, runs: CheckRun[], faultAt: number): Promise<Tally> {
+export async function tally(
+  r: Pick<ReliabilityEnv, 'client' | 'stack'>,
+  runs: CheckRun[],
+  faultAt: number,
+): Promise<Tally> {
   const wrong: Tally['wrong'] = [];
   const stuck: string[] = [];
   const dupStarts: Tally['duplicatedProviderStarts'] = [];
@@ -237,9 +276,20 @@ export async function tally(r: Pick<ReliabilityEnv, 'client' | 'stack'>, runs: C
       stuck.push(`${run.workflowId}: ${run.error ?? 'no result'}`);
       continue;
     }
-    if (run.result.status !== run.scenario.expect) wrong.push({ workflowId: run.workflowId, expected: run.scenario.expect, got: `${run.result.status} ${run.result.reason?.code ?? ''}` });
-    const starts = r.stack.simulators[run.scenario.provider]!.refreshStarts(run.scenario.startsKey(run.input.resource));
-    if (starts > 1) dupStarts.push({ key: `${run.scenario.provider}:${run.scenario.startsKey(run.input.resource)}`, starts });
+    if (run.result.status !== run.scenario.expect)
+      wrong.push({
+        workflowId: run.workflowId,
+        expected: run.scenario.expect,
+        got: `${run.result.status} ${run.result.reason?.code ?? ''}`,
+      });
+    const starts = r.stack.simulators[run.scenario.provider]!.refreshStarts(
+      run.scenario.startsKey(run.input.resource),
+    );
+    if (starts > 1)
+      dupStarts.push({
+        key: `${run.scenario.provider}:${run.scenario.startsKey(run.input.resource)}`,
+        starts,
+      });
   }
   const duplicatedRuns = await runsPerWorkflowId(r.client, runs);
   const lastFinish = Math.max(...runs.map((x) => x.finishedAt ?? Date.now()));
@@ -275,7 +325,11 @@ export async function connectClient(address: string, namespace: string): Promise
   return new Client({ connection, namespace });
 }
 
-export function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<void> {
+export function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   return (async () => {
     for (;;) {

@@ -12,7 +12,9 @@ import { SCENARIOS } from './scenarios';
 
 export const HISTORIES_DIR = join(ROOT, 'test', 'histories');
 
-export async function recordHistories(opts: { only?: string[]; outDir?: string; log?: (line: string) => void } = {}): Promise<{ name: string; status: string; events: number }[]> {
+export async function recordHistories(
+  opts: { only?: string[]; outDir?: string; log?: (line: string) => void } = {},
+): Promise<{ name: string; status: string; events: number }[]> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const outDir = opts.outDir ?? HISTORIES_DIR;
   mkdirSync(outDir, { recursive: true });
@@ -29,7 +31,9 @@ export async function recordHistories(opts: { only?: string[]; outDir?: string; 
         const history = await handle.fetchHistory();
         writeFileSync(join(outDir, `${sc.name}.json`), historyJson(history));
         const events = history.events?.length ?? 0;
-        log(`recorded ${sc.name}: ${run.result.status}${run.result.reason ? ` ${run.result.reason.code}` : ''}, ${events} events`);
+        log(
+          `recorded ${sc.name}: ${run.result.status}${run.result.reason ? ` ${run.result.reason.code}` : ''}, ${events} events`,
+        );
         return { name: sc.name, status: run.result.status, events };
       }),
     );
@@ -42,7 +46,11 @@ export async function recordHistories(opts: { only?: string[]; outDir?: string; 
 
 /** protobufjs JSON (enum names, int64 as strings, bytes base64); read back with loadHistory (test/workflow/replay-histories.test.ts). */
 export function historyJson(history: temporal.api.history.v1.IHistory): string {
-  const obj = temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+  const obj = temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, {
+    longs: String,
+    enums: String,
+    bytes: String,
+  });
   return JSON.stringify(obj) + '\n';
 }
 

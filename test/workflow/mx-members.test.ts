@@ -67,10 +67,12 @@ describe('MX members end to end (dev server + simulator + API)', () => {
 
     assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
     assert.equal(result.reason, undefined);
-    // The webhook ended the wait: no timer-driven poll, not even a status read, well before the 3 s floor.
+    // The webhook ended the wait: no timer-driven poll, well before the 3 s floor. At test speed the job
+    // can finish in the second the refresh started; MX stamps whole seconds, so such a completion is
+    // confirmed by one status read (it might be the previous refresh's) — never more.
     assert.equal(result.polls, 0);
     assert.equal(result.eventsAccepted, 1);
-    assert.equal(calls('status').length, 0);
+    assert.ok(calls('status').length <= 1, `${calls('status').length} status reads`);
     assert.ok(elapsed < POLL_FLOOR_MS, `took ${elapsed} ms: it waited for a poll`);
     assert.equal(sim().refreshStarts(`${USER}:MBR-connected`), 1);
     assert.equal(result.mfaRounds, 0);

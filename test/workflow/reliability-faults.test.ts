@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FAULT_CASES, PROVIDER_TIMEOUT_MS, runFaultCases } from '../reliability/faults';
-import { spawnWorker, startReliabilityEnv, type ChildWorker, type ReliabilityEnv } from '../reliability/harness';
+import {
+  spawnWorker,
+  startReliabilityEnv,
+  type ChildWorker,
+  type ReliabilityEnv,
+} from '../reliability/harness';
 
 describe('reliability: provider faults', () => {
   let r: ReliabilityEnv;
@@ -22,7 +27,13 @@ describe('reliability: provider faults', () => {
 
   it('each fault ends in the right result without hot loops or duplicate refreshes', async () => {
     const outcomes = await runFaultCases(r, FAULT_CASES, 500);
-    for (const o of outcomes) console.log(`[fault] ${o.problems.length === 0 ? "ok  " : o.ok ? "KNOWN" : "FAIL"} ${o.name}: ${o.status}${o.reason ? ` ${o.reason}` : ''}, ${o.calls} calls, starts ${o.refreshStarts}${o.gapMs !== undefined ? `, gap ${o.gapMs} ms` : ''}, ${(o.durationMs / 1000).toFixed(1)} s ${o.problems.join('; ')}`);
-    assert.deepEqual(outcomes.filter((o) => !o.ok).map((o) => `${o.name}: ${o.problems.join('; ')}`), []);
+    for (const o of outcomes)
+      console.log(
+        `[fault] ${o.problems.length === 0 ? 'ok  ' : o.ok ? 'KNOWN' : 'FAIL'} ${o.name}: ${o.status}${o.reason ? ` ${o.reason}` : ''}, ${o.calls} calls, starts ${o.refreshStarts}${o.gapMs !== undefined ? `, gap ${o.gapMs} ms` : ''}, ${(o.durationMs / 1000).toFixed(1)} s ${o.problems.join('; ')}`,
+      );
+    assert.deepEqual(
+      outcomes.filter((o) => !o.ok).map((o) => `${o.name}: ${o.problems.join('; ')}`),
+      [],
+    );
   });
 });

@@ -17,7 +17,12 @@ describe('reliability: worker SIGKILL mid-flight', () => {
   });
 
   it('every check completes correctly after the worker is killed and replaced', async () => {
-    const report = await runWorkerCrash(r, { checks: 32, workers: 1, killAll: true, log: (l) => console.log(`[crash] ${l}`) });
+    const report = await runWorkerCrash(r, {
+      checks: 32,
+      workers: 1,
+      killAll: true,
+      log: (l) => console.log(`[crash] ${l}`),
+    });
     const t = report.tally;
     console.log(`[crash] ${JSON.stringify({ ...report.phasesAtKill, drainMs: t.drainMs })}`);
     assert.deepEqual(t.stuck, [], 'stuck checks');
