@@ -52,8 +52,6 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
     startedAt,
     startedAt + (input.timeouts?.overallSeconds ?? DEFAULT_OVERALL_S) * 1000,
   );
-  // Each search-attribute upsert is a billable action: newer runs skip transient phases.
-  state.leanUpserts = wf.patched('lean-search-attribute-upserts');
   // Handlers first: a signal or update may already be waiting in the first workflow task.
   wf.setHandler(statusQuery, () => state.view());
   wf.setHandler(providerEventSignal, (event) => state.acceptEvent(event));
@@ -92,7 +90,7 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
   recordCheckOutcome(wf.metricMeter, result); // replay-safe: the workflow meter skips replays
   setPhase(state, 'DONE');
   wf.upsertSearchAttributes([
-    ...(state.leanUpserts ? [{ key: phaseKey, value: 'DONE' }] : []),
+    { key: phaseKey, value: 'DONE' },
     { key: outcomeKey, value: result.status },
   ]);
   wf.setCurrentDetails(
@@ -333,8 +331,10 @@ const TRANSIENT_PHASES: CheckPhase[] = ['ANSWERING_MFA', 'READING_BALANCES'];
 function setPhase(state: CheckState, phase: CheckPhase): void {
   if (state.phase === phase) return;
   state.phase = phase;
-  // DONE goes out together with the outcome status, in one upsert.
-  if (state.leanUpserts && (TRANSIENT_PHASES.includes(phase) || phase === 'DONE')) return;
+  // Each upsert is a billable action: transient phases are skipped, and DONE goes out together with
+  // the outcome status in one upsert. (Not behind patched(): in SDK 1.24 every patch also upserts
+  // TemporalChangeVersion, which would cost the action this saves; histories were re-recorded.)
+  if (TRANSIENT_PHASES.includes(phase) || phase === 'DONE') return;
   wf.upsertSearchAttributes([{ key: phaseKey, value: phase }]);
 }
 

@@ -34,8 +34,6 @@ export class CheckState {
   /** Rounds whose answers the provider has taken (the update waits for its round). */
   answeredRounds = 0;
   answerError: string | null = null;
-  /** patched('lean-search-attribute-upserts'): fewer upserts (runs recorded before it keep the old ones). */
-  leanUpserts = false;
   private readonly seenEventIds: string[] = [];
 
   constructor(
