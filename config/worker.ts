@@ -13,6 +13,8 @@ const WorkerEnv = z.object({
   WORKER_IDENTITY: z.string().min(1).optional(),
   /** Must match the API's (default contracts' TASK_QUEUE, `balance-check`). */
   TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
+  /** Workflow cache size: worker memory grows ~0.45 MiB per cached check (docs/BENCHMARKS.md case 4). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
 });
 
 export interface WorkerSettings {
@@ -22,6 +24,7 @@ export interface WorkerSettings {
   logLevel: z.infer<typeof WorkerEnv>['LOG_LEVEL'];
   identity?: string;
   taskQueue?: string;
+  maxCachedWorkflows: number;
 }
 
 export function loadWorkerSettings(env: Record<string, string | undefined> = process.env): WorkerSettings {
@@ -35,5 +38,6 @@ export function loadWorkerSettings(env: Record<string, string | undefined> = pro
     logLevel: s.LOG_LEVEL,
     identity: s.WORKER_IDENTITY,
     taskQueue: s.TEMPORAL_TASK_QUEUE,
+    maxCachedWorkflows: s.WORKER_MAX_CACHED_WORKFLOWS,
   };
 }

@@ -46,6 +46,7 @@ async function main(): Promise<void> {
       dataConverter: createDataConverter(codec),
       identity: settings.identity,
       taskQueue: settings.taskQueue,
+      maxCachedWorkflows: settings.maxCachedWorkflows,
     });
     log.info(
       {
