@@ -18,7 +18,9 @@ export async function recordHistories(
   const log = opts.log ?? ((l: string) => console.log(l));
   const outDir = opts.outDir ?? HISTORIES_DIR;
   mkdirSync(outDir, { recursive: true });
-  const r = await startReliabilityEnv({ timeScale: 0.1 });
+  // Real provider speed (jobs take seconds, as MX's do): the histories are what a production check
+  // records, and bench/run.ts counts Temporal cost from them.
+  const r = await startReliabilityEnv({ timeScale: 1 });
   const worker = spawnWorker(r, 'recorder');
   try {
     await worker.ready;
