@@ -276,7 +276,7 @@ function report(r: Awaited<ReturnType<typeof runBench>>): string {
     '',
     `Checks that did not complete or had no webhook timestamp: ${r.webhook.failures}. Per provider (webhook → result): ${Object.entries(r.webhook.byProvider).map(([k, v]) => `${k} p50 ${ms(v.p50)} / p99 ${ms(v.p99)} (n ${v.n})`).join('; ')}.`,
     '',
-    '
+    '## 3. Temporal cost per check (from the histories in test/histories/, recorded at real provider speed by test/reliability/record-histories.ts)',
     '',
     'Actions counted: workflow start, every activity attempt (retries included), timers, signals, updates, search-attribute upserts; queries are billable too but leave no history (the API\'s GET does one per read). $ per million checks at $50 per million actions.',
     '',
