@@ -41,7 +41,8 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
         apiKey: SANDBOX.apiKey,
         webhookSecret: SANDBOX.webhookSecret,
         timeScale,
-        ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}),
+        // Meld signs the public URL it is configured with, even when a proxy forwards elsewhere.
+        ...(webhookUrl ? { webhookTarget: { url: webhookUrl }, webhookUrl } : {}),
       },
       port,
     );
