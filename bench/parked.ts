@@ -43,9 +43,11 @@ export interface ParkedResult {
 
 async function pool(n: number, count: number, fn: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, count) }, async () => {
-    while (next < count) await fn(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(n, count) }, async () => {
+      while (next < count) await fn(next++);
+    }),
+  );
 }
 
 export async function runParked(
@@ -55,7 +57,16 @@ export async function runParked(
 ): Promise<ParkedResult> {
   const { client } = env;
   // timeScale 2: MX's unanswered-challenge expiry (5 min) becomes 10 min, longer than parking takes.
-  const stack = await startSandboxStack({ client, connection: env.nativeConnection, namespace: env.namespace, providers: ['mx'], timeScale: 2, taskQueue: PARKED_TASK_QUEUE, withoutWorker: true, log: () => undefined });
+  const stack = await startSandboxStack({
+    client,
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    providers: ['mx'],
+    timeScale: 2,
+    taskQueue: PARKED_TASK_QUEUE,
+    withoutWorker: true,
+    log: () => undefined,
+  });
   const dir = mkdtempSync(join(tmpdir(), 'bc-bench-parked-'));
   const codePath = join(dir, 'workflow-bundle.js');
   writeFileSync(codePath, (await workflowBundle()).code);
@@ -97,11 +108,15 @@ export async function runParked(
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-4000)));
-  const countOf = async (q: string) => (await client.workflow.count(`TaskQueue = '${PARKED_TASK_QUEUE}' AND ${q}`)).count;
+  const countOf = async (q: string) =>
+    (await client.workflow.count(`TaskQueue = '${PARKED_TASK_QUEUE}' AND ${q}`)).count;
   const s = scenario('mx-mfa');
   const refs: { workflowId: string; runId: string }[] = [];
   try {
-    await Promise.race([readyP, exited.then((code) => Promise.reject(new Error(`parked worker exited (${code}): ${stderr}`)))]);
+    await Promise.race([
+      readyP,
+      exited.then((code) => Promise.reject(new Error(`parked worker exited (${code}): ${stderr}`))),
+    ]);
     await sleep(opts.n >= 1000 ? 1000 : 500);
     const rssIdle = rss;
     log(`parked: worker ready, RSS ${(rssIdle / MiB).toFixed(0)} MiB, cache ${JSON.stringify(cache)}`);
@@ -110,7 +125,12 @@ export async function runParked(
     // Start N checks (as the API starts them), long deadlines: they park until answered.
     const t0 = performance.now();
     await pool(opts.concurrency, opts.n, async (i) => {
-      const input: BalanceCheckInput = { provider: 'mx', resource: s.resource(200_000 + i), requestedBy: 'bench', timeouts: { overallSeconds: 3600, mfaSeconds: 3000 } };
+      const input: BalanceCheckInput = {
+        provider: 'mx',
+        resource: s.resource(200_000 + i),
+        requestedBy: 'bench',
+        timeouts: { overallSeconds: 3600, mfaSeconds: 3000 },
+      };
       refs[i] = await startOrJoinCheck(client, PARKED_TASK_QUEUE, input);
     });
     const startSeconds = (performance.now() - t0) / 1000;
@@ -124,13 +144,22 @@ export async function runParked(
     }
     const parkSeconds = (performance.now() - t0) / 1000;
     const phases: Record<string, number> = {};
-    for (const p of ['STARTING', 'REFRESHING', 'WAITING_FOR_MFA', 'ANSWERING_MFA', 'READING_BALANCES', 'DONE'])
+    for (const p of [
+      'STARTING',
+      'REFRESHING',
+      'WAITING_FOR_MFA',
+      'ANSWERING_MFA',
+      'READING_BALANCES',
+      'DONE',
+    ])
       phases[p] = await countOf(`ExecutionStatus = 'Running' AND BalanceCheckPhase = '${p}'`);
     // Let the cache and the heap settle with everything parked, then read the worker's RSS.
     await sleep(opts.n >= 1000 ? 3000 : 500);
     const rssParked = rss;
     const heapParked = heap;
-    log(`parked: ${parked}/${opts.n} waiting for MFA after ${parkSeconds.toFixed(1)} s; worker RSS ${(rssParked / MiB).toFixed(0)} MiB (heap ${(heapParked / MiB).toFixed(0)} MiB), peak ${(peak / MiB).toFixed(0)} MiB; phases ${JSON.stringify(phases)}`);
+    log(
+      `parked: ${parked}/${opts.n} waiting for MFA after ${parkSeconds.toFixed(1)} s; worker RSS ${(rssParked / MiB).toFixed(0)} MiB (heap ${(heapParked / MiB).toFixed(0)} MiB), peak ${(peak / MiB).toFixed(0)} MiB; phases ${JSON.stringify(phases)}`,
+    );
 
     // Answer every check (oldest first), as POST /v1/balance-checks/{id}/mfa does; retried on errors.
     const t1 = performance.now();
@@ -141,7 +170,12 @@ export async function runParked(
       for (let attempt = 0; attempt < 5 && Date.now() < until; attempt++) {
         try {
           await client.withDeadline(Date.now() + 30_000, () =>
-            client.workflow.getHandle(ref.workflowId, ref.runId).executeUpdate(answerChallengesUpdate, { args: [{ answers }], updateId: `${ref.workflowId}:bench-mfa` }),
+            client.workflow
+              .getHandle(ref.workflowId, ref.runId)
+              .executeUpdate(answerChallengesUpdate, {
+                args: [{ answers }],
+                updateId: `${ref.workflowId}:bench-mfa`,
+              }),
           );
           return;
         } catch {
@@ -188,7 +222,11 @@ export async function runParked(
     const running = refs.length ? await countOf(`ExecutionStatus = 'Running'`).catch(() => refs.length) : 0;
     if (running > 0)
       await pool(20, refs.length, async (i) => {
-        if (refs[i]) await client.workflow.getHandle(refs[i]!.workflowId, refs[i]!.runId).terminate('bench cleanup').catch(() => undefined);
+        if (refs[i])
+          await client.workflow
+            .getHandle(refs[i]!.workflowId, refs[i]!.runId)
+            .terminate('bench cleanup')
+            .catch(() => undefined);
       }).catch(() => undefined);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     const code = await Promise.race([exited, sleep(10_000).then(() => 'timeout' as const)]);

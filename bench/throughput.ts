@@ -5,7 +5,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/worker';
-import { balanceCheckWorkflowId, TASK_QUEUE, type BalanceCheckInput, type BalanceCheckResult } from '../contracts/balance-check';
+import {
+  balanceCheckWorkflowId,
+  TASK_QUEUE,
+  type BalanceCheckInput,
+  type BalanceCheckResult,
+} from '../contracts/balance-check';
 import { phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
 import { startOrJoinCheck } from '../api/start-check';
 import { scenario } from '../test/reliability/scenarios';
@@ -31,7 +36,12 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** n runs, `concurrency` at a time; rate = completed / wall time of the whole loop. */
-export async function closedLoop(label: string, concurrency: number, n: number, one: (i: number) => Promise<boolean>): Promise<LoopStats> {
+export async function closedLoop(
+  label: string,
+  concurrency: number,
+  n: number,
+  one: (i: number) => Promise<boolean>,
+): Promise<LoopStats> {
   let next = 0;
   let completed = 0;
   let failed = 0;
@@ -50,13 +60,27 @@ export async function closedLoop(label: string, concurrency: number, n: number, 
     }),
   );
   const seconds = (performance.now() - began) / 1000;
-  return { label, n, concurrency, completed, failed, seconds, perSecond: completed / seconds, p50: pct(lat, 50), p99: pct(lat, 99) };
+  return {
+    label,
+    n,
+    concurrency,
+    completed,
+    failed,
+    seconds,
+    perSecond: completed / seconds,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+  };
 }
 
 let trivialBundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 
 /** A worker for the trivial workflow: the options createBalanceCheckWorker passes, nothing else. */
-export async function startTrivialWorker(connection: NativeConnection, namespace: string, client: Client): Promise<{ close(): Promise<void> }> {
+export async function startTrivialWorker(
+  connection: NativeConnection,
+  namespace: string,
+  client: Client,
+): Promise<{ close(): Promise<void> }> {
   const noop = () => undefined;
   trivialBundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('./trivial-workflow'),
@@ -69,7 +93,10 @@ export async function startTrivialWorker(connection: NativeConnection, namespace
       // The "provider job" ends delayMs later and its webhook becomes a signal (as the API does).
       const t = setTimeout(() => {
         timers.delete(t);
-        client.workflow.getHandle(workflowId).signal('trivialEvent', { kind: 'REFRESH_COMPLETED' }).catch(noop);
+        client.workflow
+          .getHandle(workflowId)
+          .signal('trivialEvent', { kind: 'REFRESH_COMPLETED' })
+          .catch(noop);
       }, delayMs);
       timers.add(t);
       return workflowId;
@@ -102,7 +129,9 @@ export function realCheck(client: Client, base: number) {
   return async (i: number) => {
     const input: BalanceCheckInput = { provider: 'mx', resource: s.resource(base + i), requestedBy: 'bench' };
     const ref = await startOrJoinCheck(client, TASK_QUEUE, input);
-    const result = (await client.workflow.getHandle(ref.workflowId, ref.runId).result()) as BalanceCheckResult;
+    const result = (await client.workflow
+      .getHandle(ref.workflowId, ref.runId)
+      .result()) as BalanceCheckResult;
     return result.status === 'COMPLETED';
   };
 }
@@ -133,7 +162,9 @@ export function trivialCheck(client: Client, base: number, jobMs: number) {
 export async function drained(client: Client, taskQueue: string, timeoutMs: number): Promise<number> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const { count } = await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`);
+    const { count } = await client.workflow.count(
+      `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`,
+    );
     if (count === 0 || Date.now() > until) return count;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -182,10 +213,15 @@ export interface VariantStats extends LoopStats {
 }
 
 /** Sums closed-loop rounds of one variant (the bench alternates variants A B B A to cancel drift on a shared machine). */
-export function combine(label: string, rounds: { loop: LoopStats; cpu: { server: number | null; bench: number } }[]): VariantStats {
+export function combine(
+  label: string,
+  rounds: { loop: LoopStats; cpu: { server: number | null; bench: number } }[],
+): VariantStats {
   const completed = rounds.reduce((a, r) => a + r.loop.completed, 0);
   const seconds = rounds.reduce((a, r) => a + r.loop.seconds, 0);
-  const server = rounds.every((r) => r.cpu.server !== null) ? rounds.reduce((a, r) => a + r.cpu.server!, 0) : null;
+  const server = rounds.every((r) => r.cpu.server !== null)
+    ? rounds.reduce((a, r) => a + r.cpu.server!, 0)
+    : null;
   const bench = rounds.reduce((a, r) => a + r.cpu.bench, 0);
   return {
     label,
@@ -204,9 +240,20 @@ export function combine(label: string, rounds: { loop: LoopStats; cpu: { server:
 }
 
 /** One measured round with the CPU both processes spent in it. */
-export async function measuredRound(label: string, concurrency: number, n: number, one: (i: number) => Promise<boolean>) {
+export async function measuredRound(
+  label: string,
+  concurrency: number,
+  n: number,
+  one: (i: number) => Promise<boolean>,
+) {
   const before = cpuSnapshot();
   const loop = await closedLoop(label, concurrency, n, one);
   const after = cpuSnapshot();
-  return { loop, cpu: { server: before.server === null || after.server === null ? null : after.server - before.server, bench: after.bench - before.bench } };
+  return {
+    loop,
+    cpu: {
+      server: before.server === null || after.server === null ? null : after.server - before.server,
+      bench: after.bench - before.bench,
+    },
+  };
 }

@@ -53,13 +53,18 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
   // Listen first: the simulators need the API's URL for their webhooks.
   let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
   const server: Server = createServer((req, res) => handler!(req, res));
-  await new Promise<void>((resolve) => server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve),
+  );
   const apiUrl = `http://${opts.apiHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
 
   const simulators: SandboxStack['simulators'] = {};
   const providerEnv: Env = {};
   for (const name of opts.providers ?? PROVIDER_NAMES) {
-    const { simulator, env } = await REGISTRATIONS[name].startSandbox({ webhookUrl: `${apiUrl}/webhooks/${name}`, timeScale: opts.timeScale });
+    const { simulator, env } = await REGISTRATIONS[name].startSandbox({
+      webhookUrl: `${apiUrl}/webhooks/${name}`,
+      timeScale: opts.timeScale,
+    });
     simulators[name] = simulator;
     Object.assign(providerEnv, env);
   }
@@ -74,7 +79,9 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     taskQueue: opts.taskQueue,
     webhookProviders,
     logger: opts.logger ?? (opts.log ? forwardingLogger(opts.log) : undefined),
-    apiKeys: opts.apiKeys ?? [{ name: 'sandbox', sha256: hashApiKey(SANDBOX_API_KEY), scopes: ['read', 'write', 'events'] }],
+    apiKeys: opts.apiKeys ?? [
+      { name: 'sandbox', sha256: hashApiKey(SANDBOX_API_KEY), scopes: ['read', 'write', 'events'] },
+    ],
     ratePerMinute: opts.ratePerMinute,
     updateDeadlineMs: opts.updateDeadlineMs,
   });

@@ -10,7 +10,11 @@ import { waitFor } from '../helpers/wait';
 import { createContractRecorder } from './contract-recorder';
 
 const USER = 'USR-sandbox';
-const mx = (memberId: string, extra: Record<string, unknown> = {}) => ({ provider: 'mx', resource: { userId: USER, memberId }, ...extra });
+const mx = (memberId: string, extra: Record<string, unknown> = {}) => ({
+  provider: 'mx',
+  resource: { userId: USER, memberId },
+  ...extra,
+});
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 describe('balance-checks API (running stack)', () => {
@@ -24,7 +28,12 @@ describe('balance-checks API (running stack)', () => {
     return res;
   }
   /** A request with an exact body and headers (no JSON encoding, no default key unless given). */
-  async function raw(method: string, path: string, body: string | undefined, headers: Record<string, string>) {
+  async function raw(
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ) {
     const res = await fetch(stack.apiUrl + path, { method, body, headers });
     const text = await res.text();
     const parsed = text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
@@ -46,27 +55,48 @@ describe('balance-checks API (running stack)', () => {
   });
 
   it('POST validates with zod: unknown fields and missing fields → 422 naming the paths', async () => {
-    const res = await api('POST', '/v1/balance-checks', { provider: 'mx', resource: { userId: USER }, colour: 'blue' });
+    const res = await api('POST', '/v1/balance-checks', {
+      provider: 'mx',
+      resource: { userId: USER },
+      colour: 'blue',
+    });
     assert.equal(res.status, 422);
     assert.equal(res.headers.get('content-type'), 'application/problem+json; charset=utf-8');
     assert.equal(res.body.type, 'https://balance-check.dev/problems/validation');
     const paths = res.body.errors.map((e: { path: string }) => e.path);
     assert.ok(paths.includes('body'), JSON.stringify(res.body)); // unrecognized key "colour" is reported at the object
     assert.match(res.body.detail, /colour/);
-    const missing = await api('POST', '/v1/balance-checks', mx('MBR-connected', { requiredAmount: { amount: 1.5, currency: 'usd' } }));
+    const missing = await api(
+      'POST',
+      '/v1/balance-checks',
+      mx('MBR-connected', { requiredAmount: { amount: 1.5, currency: 'usd' } }),
+    );
     assert.equal(missing.status, 422);
     const missingPaths = missing.body.errors.map((e: { path: string }) => e.path);
-    assert.ok(missingPaths.includes('body.requiredAmount.amount') && missingPaths.includes('body.requiredAmount.currency'), JSON.stringify(missing.body));
+    assert.ok(
+      missingPaths.includes('body.requiredAmount.amount') &&
+        missingPaths.includes('body.requiredAmount.currency'),
+      JSON.stringify(missing.body),
+    );
   });
 
   it('malformed JSON → 400, non-JSON content type → 415, oversize body → 413', async () => {
     const auth = bearer(TEST_API_KEYS.full);
-    const bad = await raw('POST', '/v1/balance-checks', '{"provider":', { ...auth, 'content-type': 'application/json' });
+    const bad = await raw('POST', '/v1/balance-checks', '{"provider":', {
+      ...auth,
+      'content-type': 'application/json',
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.type, 'https://balance-check.dev/problems/malformed-json');
-    const text = await raw('POST', '/v1/balance-checks', 'provider=mx', { ...auth, 'content-type': 'text/plain' });
+    const text = await raw('POST', '/v1/balance-checks', 'provider=mx', {
+      ...auth,
+      'content-type': 'text/plain',
+    });
     assert.equal(text.status, 415);
-    const big = await raw('POST', '/v1/balance-checks', JSON.stringify({ pad: 'x'.repeat(40_000) }), { ...auth, 'content-type': 'application/json' });
+    const big = await raw('POST', '/v1/balance-checks', JSON.stringify({ pad: 'x'.repeat(40_000) }), {
+      ...auth,
+      'content-type': 'application/json',
+    });
     assert.equal(big.status, 413);
     assert.equal(big.body.type, 'https://balance-check.dev/problems/too-large');
   });
@@ -77,7 +107,12 @@ describe('balance-checks API (running stack)', () => {
     assert.match(none.headers.get('www-authenticate') ?? '', /^Bearer/);
     const wrong = await api('GET', '/v1/balance-checks/chk_x', undefined, bearer('not-a-key'));
     assert.equal(wrong.status, 401);
-    const readOnly = await api('POST', '/v1/balance-checks', mx('MBR-connected'), bearer(TEST_API_KEYS.readOnly));
+    const readOnly = await api(
+      'POST',
+      '/v1/balance-checks',
+      mx('MBR-connected'),
+      bearer(TEST_API_KEYS.readOnly),
+    );
     assert.equal(readOnly.status, 403);
     assert.match(readOnly.body.detail, /write/);
     const relay = await api('GET', '/v1/balance-checks/chk_x', undefined, bearer(TEST_API_KEYS.relay));
@@ -106,7 +141,12 @@ describe('balance-checks API (running stack)', () => {
     assert.equal(res.headers.get('location'), `/v1/balance-checks/${res.body.id}`);
     assert.equal(res.body.result.status, 'COMPLETED');
     connectedId = res.body.id;
-    const read = await api('GET', `/v1/balance-checks/${connectedId}`, undefined, bearer(TEST_API_KEYS.readOnly));
+    const read = await api(
+      'GET',
+      `/v1/balance-checks/${connectedId}`,
+      undefined,
+      bearer(TEST_API_KEYS.readOnly),
+    );
     assert.equal(read.status, 200);
     assert.equal(read.body.phase, 'DONE');
   });
@@ -123,11 +163,16 @@ describe('balance-checks API (running stack)', () => {
     assert.equal(sim.refreshStarts(`${USER}:MBR-connected`), starts);
     assert.equal(sim.callLog().length, calls, 'no request reached the provider');
     // Another question (a funding amount) is not answered by the old result: a new check starts.
-    const other = await api('POST', '/v1/balance-checks', mx('MBR-connected', {
-      maxAgeSeconds: 300,
-      fundingAccountId: 'ACT-connected-checking',
-      requiredAmount: { amount: 1000, currency: 'USD' },
-    }), { prefer: 'wait=25' });
+    const other = await api(
+      'POST',
+      '/v1/balance-checks',
+      mx('MBR-connected', {
+        maxAgeSeconds: 300,
+        fundingAccountId: 'ACT-connected-checking',
+        requiredAmount: { amount: 1000, currency: 'USD' },
+      }),
+      { prefer: 'wait=25' },
+    );
     assert.equal(other.status, 200);
     assert.equal(other.headers.get('x-balance-check-reused'), null);
     assert.notEqual(other.body.id, connectedId);
@@ -140,14 +185,21 @@ describe('balance-checks API (running stack)', () => {
     assert.equal(first.status, 202, JSON.stringify(first.body));
     assert.equal(first.body.status, 'RUNNING');
     // Same body with keys in another order: still the same request.
-    const again = await api('POST', '/v1/balance-checks', { resource: { memberId: 'MBR-no-webhook', userId: USER }, provider: 'mx' }, key);
+    const again = await api(
+      'POST',
+      '/v1/balance-checks',
+      { resource: { memberId: 'MBR-no-webhook', userId: USER }, provider: 'mx' },
+      key,
+    );
     assert.ok([200, 202].includes(again.status));
     assert.equal(again.body.id, first.body.id);
     assert.equal(again.headers.get('idempotent-replayed'), 'true');
     const conflict = await api('POST', '/v1/balance-checks', mx('MBR-denied'), key);
     assert.equal(conflict.status, 422);
     assert.equal(conflict.body.type, 'https://balance-check.dev/problems/idempotency-key-reused');
-    const badKey = await api('POST', '/v1/balance-checks', mx('MBR-no-webhook'), { 'idempotency-key': 'has spaces' });
+    const badKey = await api('POST', '/v1/balance-checks', mx('MBR-no-webhook'), {
+      'idempotency-key': 'has spaces',
+    });
     assert.equal(badKey.status, 422);
     assert.equal(badKey.body.errors[0].path, 'header.idempotency-key');
     await untilPhase(first.body.id, 'DONE');
@@ -160,7 +212,9 @@ describe('balance-checks API (running stack)', () => {
   it('concurrent requests for one resource join the check in flight (one provider refresh)', async () => {
     const sim = stack.simulators.mx!;
     const before = sim.refreshStarts(`${USER}:MBR-slow`);
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => api('POST', '/v1/balance-checks', mx('MBR-slow'))));
+    const [a, b, c] = await Promise.all(
+      [1, 2, 3].map(() => api('POST', '/v1/balance-checks', mx('MBR-slow'))),
+    );
     assert.deepEqual([a!.status, b!.status, c!.status], [202, 202, 202]);
     assert.equal(a!.body.id, b!.body.id);
     assert.equal(a!.body.id, c!.body.id);
@@ -178,15 +232,31 @@ describe('balance-checks API (running stack)', () => {
   });
 
   it('unknown or garbage ids → 404 problem (GET, DELETE, mfa, events)', async () => {
-    const ghost = encodeCheckId('balance-check:mx:USR-sandbox:MBR-ghost', '00000000-0000-4000-8000-000000000000');
+    const ghost = encodeCheckId(
+      'balance-check:mx:USR-sandbox:MBR-ghost',
+      '00000000-0000-4000-8000-000000000000',
+    );
     for (const id of ['garbage', 'chk_', 'chk_!!!', ghost]) {
       const res = await api('GET', `/v1/balance-checks/${encodeURIComponent(id)}`);
       assert.equal(res.status, 404, `${id}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.type, 'https://balance-check.dev/problems/not-found');
     }
     assert.equal((await api('DELETE', `/v1/balance-checks/${ghost}`)).status, 404);
-    assert.equal((await api('POST', '/v1/balance-checks/garbage/mfa', { answers: [{ challengeId: 'a', value: 'b' }] })).status, 404);
-    assert.equal((await api('POST', `/v1/balance-checks/${ghost}/events`, { eventId: 'e', provider: 'mx', kind: 'REFRESH_COMPLETED' })).status, 404);
+    assert.equal(
+      (await api('POST', '/v1/balance-checks/garbage/mfa', { answers: [{ challengeId: 'a', value: 'b' }] }))
+        .status,
+      404,
+    );
+    assert.equal(
+      (
+        await api('POST', `/v1/balance-checks/${ghost}/events`, {
+          eventId: 'e',
+          provider: 'mx',
+          kind: 'REFRESH_COMPLETED',
+        })
+      ).status,
+      404,
+    );
     const route = await api('GET', '/v1/nothing-here');
     assert.equal(route.status, 404);
   });
@@ -201,26 +271,39 @@ describe('balance-checks API (running stack)', () => {
     const schema = await api('POST', `/v1/balance-checks/${id}/mfa`, { answers: [] });
     assert.equal(schema.status, 422);
     assert.equal(schema.body.errors[0].path, 'body.answers');
-    const unknown = await api('POST', `/v1/balance-checks/${id}/mfa`, { answers: [{ challengeId: 'CRD-nope', value: 'correct' }] });
+    const unknown = await api('POST', `/v1/balance-checks/${id}/mfa`, {
+      answers: [{ challengeId: 'CRD-nope', value: 'correct' }],
+    });
     assert.equal(unknown.status, 422);
     assert.equal(unknown.body.type, 'https://balance-check.dev/problems/invalid-mfa-answer');
     assert.match(unknown.body.detail, /Unknown challenge id: CRD-nope/);
-    const ok = await api('POST', `/v1/balance-checks/${id}/mfa`, { answers: [{ challengeId, value: 'correct' }] });
+    const ok = await api('POST', `/v1/balance-checks/${id}/mfa`, {
+      answers: [{ challengeId, value: 'correct' }],
+    });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     assert.deepEqual(ok.body, { accepted: true, round: 1 });
-    const late = await api('POST', `/v1/balance-checks/${id}/mfa`, { answers: [{ challengeId, value: 'correct' }] });
+    const late = await api('POST', `/v1/balance-checks/${id}/mfa`, {
+      answers: [{ challengeId, value: 'correct' }],
+    });
     assert.equal(late.status, 409, JSON.stringify(late.body));
     assert.equal(late.body.type, 'https://balance-check.dev/problems/not-awaiting-mfa');
     const done = await untilPhase(id, 'DONE');
     assert.equal(done.result.status, 'COMPLETED');
-    const finished = await api('POST', `/v1/balance-checks/${connectedId}/mfa`, { answers: [{ challengeId, value: 'x' }] });
+    const finished = await api('POST', `/v1/balance-checks/${connectedId}/mfa`, {
+      answers: [{ challengeId, value: 'x' }],
+    });
     assert.equal(finished.status, 409);
   });
 
   it('events from a relay: 202 signaled, duplicate dropped, 403/422/409 as due', async () => {
     const start = await api('POST', '/v1/balance-checks', mx('MBR-failed'));
     const id = start.body.id;
-    const event = { eventId: `relay-${Date.now()}`, provider: 'mx', kind: 'STATUS_CHANGED', providerStatus: 'FAILED' };
+    const event = {
+      eventId: `relay-${Date.now()}`,
+      provider: 'mx',
+      kind: 'STATUS_CHANGED',
+      providerStatus: 'FAILED',
+    };
     const relay = bearer(TEST_API_KEYS.relay);
     const sent = await api('POST', `/v1/balance-checks/${id}/events`, event, relay);
     assert.equal(sent.status, 202, JSON.stringify(sent.body));
@@ -229,20 +312,42 @@ describe('balance-checks API (running stack)', () => {
     assert.deepEqual(dup.body, { status: 'duplicate' });
     // Signals sent during a workflow task are written after it: count them once the check is done.
     const signalCount = async () =>
-      (await stack.env.client.workflow.getHandle(start.body.workflowId, start.body.runId).fetchHistory()).events!.filter(
-        (e) => e.workflowExecutionSignaledEventAttributes,
-      ).length;
-    assert.equal((await api('POST', `/v1/balance-checks/${id}/events`, event, bearer(TEST_API_KEYS.readOnly))).status, 403);
-    const mismatch = await api('POST', `/v1/balance-checks/${id}/events`, { ...event, eventId: 'other', provider: 'meld' }, relay);
+      (
+        await stack.env.client.workflow.getHandle(start.body.workflowId, start.body.runId).fetchHistory()
+      ).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    assert.equal(
+      (await api('POST', `/v1/balance-checks/${id}/events`, event, bearer(TEST_API_KEYS.readOnly))).status,
+      403,
+    );
+    const mismatch = await api(
+      'POST',
+      `/v1/balance-checks/${id}/events`,
+      { ...event, eventId: 'other', provider: 'meld' },
+      relay,
+    );
     assert.equal(mismatch.status, 422);
     assert.equal(mismatch.body.errors[0].path, 'body.provider');
-    const invalid = await api('POST', `/v1/balance-checks/${id}/events`, { eventId: '', kind: 'WHATEVER' }, relay);
+    const invalid = await api(
+      'POST',
+      `/v1/balance-checks/${id}/events`,
+      { eventId: '', kind: 'WHATEVER' },
+      relay,
+    );
     assert.equal(invalid.status, 422);
     assert.ok(invalid.body.errors.length >= 3, JSON.stringify(invalid.body));
-    const finished = await api('POST', `/v1/balance-checks/${connectedId}/events`, { ...event, eventId: 'late' }, relay);
+    const finished = await api(
+      'POST',
+      `/v1/balance-checks/${connectedId}/events`,
+      { ...event, eventId: 'late' },
+      relay,
+    );
     assert.equal(finished.status, 409);
     await untilPhase(id, 'DONE');
-    await waitFor(async () => (await stack.env.client.workflow.getHandle(start.body.workflowId).describe()).status.name !== 'RUNNING');
+    await waitFor(
+      async () =>
+        (await stack.env.client.workflow.getHandle(start.body.workflowId).describe()).status.name !==
+        'RUNNING',
+    );
     assert.equal(await signalCount(), 1, 'one signal for two deliveries');
   });
 
@@ -256,7 +361,9 @@ describe('balance-checks API (running stack)', () => {
     try {
       const id = encodeCheckId(workflowId, handle.firstExecutionRunId);
       const t0 = Date.now();
-      const mfa = await api('POST', `/v1/balance-checks/${id}/mfa`, { answers: [{ challengeId: 'a', value: 'b' }] });
+      const mfa = await api('POST', `/v1/balance-checks/${id}/mfa`, {
+        answers: [{ challengeId: 'a', value: 'b' }],
+      });
       assert.equal(mfa.status, 503, JSON.stringify(mfa.body));
       assert.equal(mfa.body.type, 'https://balance-check.dev/problems/worker-unavailable');
       assert.ok(Date.now() - t0 < 10_000);
@@ -274,8 +381,14 @@ describe('balance-checks API (running stack)', () => {
     assert.equal(ready.status, 200);
     const metrics = await fetch(`${stack.apiUrl}/metrics`).then((r) => r.text());
     assert.match(metrics, /balance_checks_started_total\{provider="mx"\} \d+/);
-    assert.match(metrics, /http_requests_total\{route="\/v1\/balance-checks\/:id",method="GET",status="404"\}/);
-    assert.match(metrics, /http_requests_total\{route="\/v1\/balance-checks\/:id\/mfa",method="POST",status="409"\}/);
+    assert.match(
+      metrics,
+      /http_requests_total\{route="\/v1\/balance-checks\/:id",method="GET",status="404"\}/,
+    );
+    assert.match(
+      metrics,
+      /http_requests_total\{route="\/v1\/balance-checks\/:id\/mfa",method="POST",status="409"\}/,
+    );
     assert.match(metrics, /http_requests_total\{route="unmatched",method="GET",status="401"\}/);
     const doc = await api('GET', '/openapi.json');
     assert.equal(doc.body.openapi, '3.1.0');

@@ -11,7 +11,10 @@ interface Recorded {
   body: unknown;
 }
 
-type Doc = { paths: Record<string, Record<string, { responses?: Record<string, ResponseDoc> }>>; components: unknown };
+type Doc = {
+  paths: Record<string, Record<string, { responses?: Record<string, ResponseDoc> }>>;
+  components: unknown;
+};
 type ResponseDoc = { content?: Record<string, { schema?: { $ref?: string } }> };
 
 const DOC_ID = 'https://balance-check.dev/openapi.json';
@@ -28,7 +31,13 @@ export function createContractRecorder(doc: Doc) {
 
   return {
     record(method: string, path: string, status: number, headers: Headers, body: unknown): void {
-      recorded.push({ method: method.toLowerCase(), path: path.split('?')[0]!, status, contentType: headers.get('content-type') ?? '', body });
+      recorded.push({
+        method: method.toLowerCase(),
+        path: path.split('?')[0]!,
+        status,
+        contentType: headers.get('content-type') ?? '',
+        body,
+      });
     },
     count: () => recorded.length,
     /** Every recorded response that does not match the document, as readable lines. */
@@ -48,11 +57,14 @@ export function createContractRecorder(doc: Doc) {
         const mediaType = r.contentType.split(';')[0]!.trim();
         const schemaRef = response.content[mediaType]?.schema?.$ref;
         if (!(mediaType in response.content)) {
-          out.push(`${where}: content type ${mediaType} not documented (${Object.keys(response.content).join(', ')})`);
+          out.push(
+            `${where}: content type ${mediaType} not documented (${Object.keys(response.content).join(', ')})`,
+          );
           continue;
         }
         if (!schemaRef) continue;
-        const validate = ajv.getSchema(`${DOC_ID}${schemaRef}`) ?? ajv.compile({ $ref: `${DOC_ID}${schemaRef}` });
+        const validate =
+          ajv.getSchema(`${DOC_ID}${schemaRef}`) ?? ajv.compile({ $ref: `${DOC_ID}${schemaRef}` });
         if (!validate(r.body)) out.push(`${where}: ${ajv.errorsText(validate.errors)}`);
       }
       return out;

@@ -36,7 +36,15 @@ function clientWithNoWorkflows(): Client {
   const notFound = async () => {
     throw new WorkflowNotFoundError('not found', 'x', undefined);
   };
-  const handle = { describe: notFound, signal: notFound, query: notFound, executeUpdate: notFound, cancel: notFound, result: notFound, fetchHistory: notFound };
+  const handle = {
+    describe: notFound,
+    signal: notFound,
+    query: notFound,
+    executeUpdate: notFound,
+    cancel: notFound,
+    result: notFound,
+    fetchHistory: notFound,
+  };
   return {
     workflow: {
       getHandle: () => handle,
@@ -58,20 +66,62 @@ interface Sent {
 
 // Generators --------------------------------------------------------------------------------------
 const ascii = fc.string({ unit: 'grapheme-ascii', maxLength: 60 });
-const badProviderId = fc.oneof(fc.string({ maxLength: 200 }), fc.integer(), fc.constant(null)).filter((s) => !(typeof s === 'string' && /^[A-Za-z0-9._@-]{1,128}$/.test(s)));
+const badProviderId = fc
+  .oneof(fc.string({ maxLength: 200 }), fc.integer(), fc.constant(null))
+  .filter((s) => !(typeof s === 'string' && /^[A-Za-z0-9._@-]{1,128}$/.test(s)));
 const validStart = { provider: 'mx', resource: { userId: 'USR-1', memberId: 'MBR-1' } };
 /** A start body that is certainly invalid: one targeted mutation of a valid one, or any other JSON. */
 const invalidStartBody: fc.Arbitrary<unknown> = fc.oneof(
-  fc.record({ k: ascii.filter((k) => !['provider', 'resource', 'accountIds', 'fundingAccountId', 'requiredAmount', 'maxAgeSeconds', 'timeouts', '__proto__'].includes(k)), v: fc.jsonValue() }).map(({ k, v }) => ({ ...validStart, [k]: v })),
-  ascii.filter((p) => !['mx', 'meld', 'spinwheel'].includes(p)).map((provider) => ({ ...validStart, provider })),
+  fc
+    .record({
+      k: ascii.filter(
+        (k) =>
+          ![
+            'provider',
+            'resource',
+            'accountIds',
+            'fundingAccountId',
+            'requiredAmount',
+            'maxAgeSeconds',
+            'timeouts',
+            '__proto__',
+          ].includes(k),
+      ),
+      v: fc.jsonValue(),
+    })
+    .map(({ k, v }) => ({ ...validStart, [k]: v })),
+  ascii
+    .filter((p) => !['mx', 'meld', 'spinwheel'].includes(p))
+    .map((provider) => ({ ...validStart, provider })),
   badProviderId.map((userId) => ({ ...validStart, resource: { userId, memberId: 'MBR-1' } })),
   fc.constantFrom('mx', 'meld').map((provider) => ({ provider, resource: { userId: 'U' } })),
-  fc.record({ amount: fc.oneof(fc.double(), fc.integer({ max: -1 }), ascii), currency: fc.oneof(ascii, fc.constant('XXX')) }).map((requiredAmount) => ({ ...validStart, fundingAccountId: 'A', requiredAmount })),
-  fc.oneof(fc.integer({ min: 86_401 }), fc.integer({ max: -1 }), fc.double({ min: 0.1, max: 10, noInteger: true }), ascii).map((maxAgeSeconds) => ({ ...validStart, maxAgeSeconds })),
+  fc
+    .record({
+      amount: fc.oneof(fc.double(), fc.integer({ max: -1 }), ascii),
+      currency: fc.oneof(ascii, fc.constant('XXX')),
+    })
+    .map((requiredAmount) => ({ ...validStart, fundingAccountId: 'A', requiredAmount })),
+  fc
+    .oneof(
+      fc.integer({ min: 86_401 }),
+      fc.integer({ max: -1 }),
+      fc.double({ min: 0.1, max: 10, noInteger: true }),
+      ascii,
+    )
+    .map((maxAgeSeconds) => ({ ...validStart, maxAgeSeconds })),
   fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v) || !('provider' in v)),
   fc.dictionary(ascii, fc.jsonValue(), { maxKeys: 8 }),
 );
-const contentType = fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'application/merge-patch+json', 'multipart/form-data; boundary=x', 'application/xml', '');
+const contentType = fc.constantFrom(
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=utf-16',
+  'application/merge-patch+json',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  '',
+);
 const someId = fc.oneof(
   ascii.filter((s) => s.length > 0),
   fc.string({ maxLength: 500 }).map((s) => `chk_${Buffer.from(s).toString('base64url')}`),
@@ -88,29 +138,56 @@ const categories: { name: string; numRuns: number; arb: fc.Arbitrary<Sent> }[] =
     arb: fc.tuple(invalidStartBody, fc.option(ascii), fc.option(ascii)).map(([body, idem, prefer]) => ({
       method: 'POST',
       path: '/v1/balance-checks',
-      headers: { ...AUTH, 'content-type': 'application/json', ...(idem ? { 'idempotency-key': idem } : {}), ...(prefer ? { prefer } : {}) },
+      headers: {
+        ...AUTH,
+        'content-type': 'application/json',
+        ...(idem ? { 'idempotency-key': idem } : {}),
+        ...(prefer ? { prefer } : {}),
+      },
       body: json(body),
     })),
   },
   {
     name: 'raw bodies, content types and encodings',
     numRuns: 2000,
-    arb: fc.tuple(fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 })), contentType, fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'x-unknown')).map(([body, type, encoding]) => ({
-      method: 'POST',
-      path: '/v1/balance-checks',
-      headers: { ...AUTH, ...(type ? { 'content-type': type } : {}), ...(encoding ? { 'content-encoding': encoding } : {}) },
-      body: typeof body === 'string' ? body : body,
-    })),
+    arb: fc
+      .tuple(
+        fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 })),
+        contentType,
+        fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'x-unknown'),
+      )
+      .map(([body, type, encoding]) => ({
+        method: 'POST',
+        path: '/v1/balance-checks',
+        headers: {
+          ...AUTH,
+          ...(type ? { 'content-type': type } : {}),
+          ...(encoding ? { 'content-encoding': encoding } : {}),
+        },
+        body: typeof body === 'string' ? body : body,
+      })),
   },
   {
     name: 'credentials',
     numRuns: 1500,
-    arb: fc.tuple(fc.oneof(ascii, ascii.map((s) => `Bearer ${s}`), ascii.map((s) => `Basic ${s}`), fc.constant('Bearer')), fc.constantFrom('GET', 'POST', 'DELETE'), checkPath).filter(([a]) => a.trim() !== `Bearer ${KEY}`).map(([authorization, method, path]) => ({
-      method,
-      path: method === 'POST' ? '/v1/balance-checks' : path,
-      headers: { authorization, 'content-type': 'application/json' },
-      body: method === 'POST' ? json(validStart) : undefined,
-    })),
+    arb: fc
+      .tuple(
+        fc.oneof(
+          ascii,
+          ascii.map((s) => `Bearer ${s}`),
+          ascii.map((s) => `Basic ${s}`),
+          fc.constant('Bearer'),
+        ),
+        fc.constantFrom('GET', 'POST', 'DELETE'),
+        checkPath,
+      )
+      .filter(([a]) => a.trim() !== `Bearer ${KEY}`)
+      .map(([authorization, method, path]) => ({
+        method,
+        path: method === 'POST' ? '/v1/balance-checks' : path,
+        headers: { authorization, 'content-type': 'application/json' },
+        body: method === 'POST' ? json(validStart) : undefined,
+      })),
   },
   {
     name: 'check ids',
@@ -119,38 +196,86 @@ const categories: { name: string; numRuns: number; arb: fc.Arbitrary<Sent> }[] =
       method: op === 'GET' || op === 'DELETE' ? op : 'POST',
       path: op === 'mfa' ? `${path}/mfa` : op === 'events' ? `${path}/events` : path,
       headers: { ...AUTH, 'content-type': 'application/json' },
-      body: op === 'mfa' ? json({ answers: [{ challengeId: 'c', value: 'v' }] }) : op === 'events' ? json({ eventId: 'e', provider: 'mx', kind: 'REFRESH_COMPLETED' }) : undefined,
+      body:
+        op === 'mfa'
+          ? json({ answers: [{ challengeId: 'c', value: 'v' }] })
+          : op === 'events'
+            ? json({ eventId: 'e', provider: 'mx', kind: 'REFRESH_COMPLETED' })
+            : undefined,
     })),
   },
   {
     name: 'mfa and event bodies',
     numRuns: 1500,
-    arb: fc.tuple(fc.constantFrom('mfa', 'events'), fc.oneof(fc.jsonValue(), fc.record({ answers: fc.array(fc.record({ challengeId: fc.oneof(ascii, fc.integer()), value: fc.oneof(fc.constant(''), fc.integer()) }), { maxLength: 3 }) }), fc.record({ eventId: fc.oneof(fc.constant(''), fc.integer()), provider: ascii, kind: ascii }, { requiredKeys: [] }))).map(([op, body]) => ({
-      method: 'POST',
-      path: `/v1/balance-checks/${encodeCheckId('balance-check:mx:U:M', '00000000-0000-4000-8000-000000000000')}/${op}`,
-      headers: { ...AUTH, 'content-type': 'application/json' },
-      body: json(body),
-    })),
+    arb: fc
+      .tuple(
+        fc.constantFrom('mfa', 'events'),
+        fc.oneof(
+          fc.jsonValue(),
+          fc.record({
+            answers: fc.array(
+              fc.record({
+                challengeId: fc.oneof(ascii, fc.integer()),
+                value: fc.oneof(fc.constant(''), fc.integer()),
+              }),
+              { maxLength: 3 },
+            ),
+          }),
+          fc.record(
+            { eventId: fc.oneof(fc.constant(''), fc.integer()), provider: ascii, kind: ascii },
+            { requiredKeys: [] },
+          ),
+        ),
+      )
+      .map(([op, body]) => ({
+        method: 'POST',
+        path: `/v1/balance-checks/${encodeCheckId('balance-check:mx:U:M', '00000000-0000-4000-8000-000000000000')}/${op}`,
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: json(body),
+      })),
   },
   {
     name: 'webhooks',
     numRuns: 1500,
-    arb: fc.tuple(fc.oneof(fc.constantFrom('mx', 'meld', 'spinwheel'), ascii.filter((s) => s.length > 0)), fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue().map(json)), fc.dictionary(fc.constantFrom('authorization', 'meld-signature', 'meld-signature-timestamp', 'x-spinwheel-webhook-secret', 'content-type'), ascii)).map(([provider, body, headers]) => ({
-      method: 'POST',
-      path: `/webhooks/${encodeURIComponent(provider)}`,
-      headers,
-      body,
-    })),
+    arb: fc
+      .tuple(
+        fc.oneof(
+          fc.constantFrom('mx', 'meld', 'spinwheel'),
+          ascii.filter((s) => s.length > 0),
+        ),
+        fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue().map(json)),
+        fc.dictionary(
+          fc.constantFrom(
+            'authorization',
+            'meld-signature',
+            'meld-signature-timestamp',
+            'x-spinwheel-webhook-secret',
+            'content-type',
+          ),
+          ascii,
+        ),
+      )
+      .map(([provider, body, headers]) => ({
+        method: 'POST',
+        path: `/webhooks/${encodeURIComponent(provider)}`,
+        headers,
+        body,
+      })),
   },
   {
     name: 'sizes',
     numRuns: 200,
-    arb: fc.tuple(fc.constantFrom('/v1/balance-checks', '/webhooks/mx', '/webhooks/meld'), fc.integer({ min: 70_000, max: 300_000 })).map(([path, size]) => ({
-      method: 'POST',
-      path,
-      headers: { ...AUTH, 'content-type': 'application/json' },
-      body: json({ ...validStart, pad: 'x'.repeat(size) }),
-    })),
+    arb: fc
+      .tuple(
+        fc.constantFrom('/v1/balance-checks', '/webhooks/mx', '/webhooks/meld'),
+        fc.integer({ min: 70_000, max: 300_000 }),
+      )
+      .map(([path, size]) => ({
+        method: 'POST',
+        path,
+        headers: { ...AUTH, 'content-type': 'application/json' },
+        body: json({ ...validStart, pad: 'x'.repeat(size) }),
+      })),
   },
 ];
 
@@ -159,7 +284,8 @@ describe('fuzz: malformed requests across the API', () => {
   let base = '';
   before(async () => {
     const webhookProviders: ApiDeps['webhookProviders'] = {};
-    for (const registration of Object.values(REGISTRATIONS)) webhookProviders[registration.name] = { registration, config: registration.configFromEnv(ENV) };
+    for (const registration of Object.values(REGISTRATIONS))
+      webhookProviders[registration.name] = { registration, config: registration.configFromEnv(ENV) };
     const app = createApp({
       client: clientWithNoWorkflows(),
       webhookProviders,
@@ -188,22 +314,37 @@ describe('fuzz: malformed requests across the API', () => {
       assert.ok(res.status < 500, where);
       assert.ok(res.status >= 400, where); // every generated request is malformed
       assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/, where);
-      const problem = JSON.parse(text) as { type: string; title: string; status: number; detail?: string; errors?: { path: string; message: string }[] };
+      const problem = JSON.parse(text) as {
+        type: string;
+        title: string;
+        status: number;
+        detail?: string;
+        errors?: { path: string; message: string }[];
+      };
       assert.match(problem.type, /^https:\/\/balance-check\.dev\/problems\/[a-z-]+$/, where);
       assert.ok(problem.title.length > 0 && problem.status === res.status, where);
       if (problem.type.endsWith('/validation')) {
-        assert.ok(problem.errors!.length > 0 && problem.errors!.every((e) => e.path.length > 0 && e.message.length > 0), where);
+        assert.ok(
+          problem.errors!.length > 0 &&
+            problem.errors!.every((e) => e.path.length > 0 && e.message.length > 0),
+          where,
+        );
       }
-      if ([400, 401, 415, 422].includes(res.status)) assert.ok(problem.detail || problem.errors?.length, where);
+      if ([400, 401, 415, 422].includes(res.status))
+        assert.ok(problem.detail || problem.errors?.length, where);
       assert.ok(res.headers.get('x-request-id'), where);
     }
     const t0 = Date.now();
     // Categories run side by side: bounded concurrency (one request in flight per category).
     await Promise.all(
-      categories.map(({ arb, numRuns }) => fc.assert(fc.asyncProperty(arb, check), { numRuns, endOnFailure: true })),
+      categories.map(({ arb, numRuns }) =>
+        fc.assert(fc.asyncProperty(arb, check), { numRuns, endOnFailure: true }),
+      ),
     );
     const total = categories.reduce((n, c) => n + c.numRuns, 0);
-    console.log(`fuzz: ${sent} requests in ${Date.now() - t0} ms, 0 5xx; statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `fuzz: ${sent} requests in ${Date.now() - t0} ms, 0 5xx; statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     assert.ok(total >= 10_000 && sent >= total);
   });
 });

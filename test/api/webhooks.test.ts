@@ -26,12 +26,25 @@ describe('provider webhooks (running stack)', () => {
     contract.record('POST', path, res.status, res.headers, parsed);
     return { status: res.status, body: parsed, headers: res.headers };
   }
-  const mxAuth = () => ({ authorization: basic(stack.providerEnv.MX_WEBHOOK_USERNAME!, stack.providerEnv.MX_WEBHOOK_PASSWORD!) });
-  const meldHeaders = (rawBody: string, timestamp = new Date().toISOString(), secret = stack.providerEnv.MELD_WEBHOOK_SECRET!) => ({
-    'meld-signature-timestamp': timestamp,
-    'meld-signature': signMeldWebhook({ secret, timestamp, url: stack.providerEnv.MELD_WEBHOOK_URL!, rawBody: Buffer.from(rawBody) }),
+  const mxAuth = () => ({
+    authorization: basic(stack.providerEnv.MX_WEBHOOK_USERNAME!, stack.providerEnv.MX_WEBHOOK_PASSWORD!),
   });
-  const spinwheelHeaders = (secret = stack.providerEnv.SPINWHEEL_WEBHOOK_SECRET!) => ({ [stack.providerEnv.SPINWHEEL_WEBHOOK_HEADER!]: secret });
+  const meldHeaders = (
+    rawBody: string,
+    timestamp = new Date().toISOString(),
+    secret = stack.providerEnv.MELD_WEBHOOK_SECRET!,
+  ) => ({
+    'meld-signature-timestamp': timestamp,
+    'meld-signature': signMeldWebhook({
+      secret,
+      timestamp,
+      url: stack.providerEnv.MELD_WEBHOOK_URL!,
+      rawBody: Buffer.from(rawBody),
+    }),
+  });
+  const spinwheelHeaders = (secret = stack.providerEnv.SPINWHEEL_WEBHOOK_SECRET!) => ({
+    [stack.providerEnv.SPINWHEEL_WEBHOOK_HEADER!]: secret,
+  });
   const mxStatus = (memberId: string, status = 'CONNECTED') => ({
     type: 'CONNECTION_STATUS',
     user_guid: 'USR-sandbox',
@@ -40,8 +53,18 @@ describe('provider webhooks (running stack)', () => {
     updated_at: '2026-01-01T00:00:00Z',
   });
   const meldEvent = (eventId: string) =>
-    JSON.stringify({ eventType: 'BANK_LINKING_ACCOUNTS_UPDATED', eventId, timestamp: new Date().toISOString(), payload: { customerId: 'nobody', connectionId: 'nothing' } });
-  const spinwheelEvent = (webhookId: string) => ({ webhookId, eventType: 'REFRESH_TRANSACTION_STATUS', userId: 'no-such-user', data: { refreshTransactionStatus: 'COMPLETED' } });
+    JSON.stringify({
+      eventType: 'BANK_LINKING_ACCOUNTS_UPDATED',
+      eventId,
+      timestamp: new Date().toISOString(),
+      payload: { customerId: 'nobody', connectionId: 'nothing' },
+    });
+  const spinwheelEvent = (webhookId: string) => ({
+    webhookId,
+    eventType: 'REFRESH_TRANSACTION_STATUS',
+    userId: 'no-such-user',
+    data: { refreshTransactionStatus: 'COMPLETED' },
+  });
 
   before(async () => {
     stack = await startTestStack();
@@ -97,7 +120,11 @@ describe('provider webhooks (running stack)', () => {
   });
 
   it('ignored event types → 202 ignored; malformed JSON → 400; unknown provider → 404', async () => {
-    const ignored = await post('mx', { type: 'AGGREGATION', user_guid: 'USR-sandbox', member_guid: 'MBR-connected' }, mxAuth());
+    const ignored = await post(
+      'mx',
+      { type: 'AGGREGATION', user_guid: 'USR-sandbox', member_guid: 'MBR-connected' },
+      mxAuth(),
+    );
     assert.equal(ignored.status, 202);
     assert.equal(ignored.body.status, 'ignored');
     const malformed = await post('mx', '{"type":', mxAuth());
@@ -107,7 +134,10 @@ describe('provider webhooks (running stack)', () => {
   });
 
   it('a duplicate delivery → one signal (per check)', async () => {
-    const start = await stack.api('POST', '/v1/balance-checks', { provider: 'mx', resource: { userId: 'USR-sandbox', memberId: 'MBR-no-webhook' } });
+    const start = await stack.api('POST', '/v1/balance-checks', {
+      provider: 'mx',
+      resource: { userId: 'USR-sandbox', memberId: 'MBR-no-webhook' },
+    });
     assert.equal(start.status, 202);
     const event = mxStatus('MBR-no-webhook', 'CHALLENGED');
     const first = await post('mx', event, mxAuth());
@@ -116,13 +146,23 @@ describe('provider webhooks (running stack)', () => {
     assert.deepEqual([second.status, second.body], [202, { status: 'duplicate' }]);
     const handle = stack.env.client.workflow.getHandle(start.body.workflowId, start.body.runId);
     await waitFor(async () => (await handle.describe()).status.name !== 'RUNNING', 30_000);
-    const signals = (await handle.fetchHistory()).events!.filter((e) => e.workflowExecutionSignaledEventAttributes);
+    const signals = (await handle.fetchHistory()).events!.filter(
+      (e) => e.workflowExecutionSignaledEventAttributes,
+    );
     assert.equal(signals.length, 1);
     // Dedupe is per check: the next check of the resource gets an identical-looking event again.
-    const next = await stack.api('POST', '/v1/balance-checks', { provider: 'mx', resource: { userId: 'USR-sandbox', memberId: 'MBR-no-webhook' } });
+    const next = await stack.api('POST', '/v1/balance-checks', {
+      provider: 'mx',
+      resource: { userId: 'USR-sandbox', memberId: 'MBR-no-webhook' },
+    });
     assert.notEqual(next.body.id, start.body.id);
     assert.equal((await post('mx', event, mxAuth())).status, 204);
-    await waitFor(async () => (await stack.env.client.workflow.getHandle(next.body.workflowId).describe()).status.name !== 'RUNNING', 30_000);
+    await waitFor(
+      async () =>
+        (await stack.env.client.workflow.getHandle(next.body.workflowId).describe()).status.name !==
+        'RUNNING',
+      30_000,
+    );
     const metrics = await fetch(`${stack.apiUrl}/metrics`).then((r) => r.text());
     assert.match(metrics, /webhooks_received_total\{provider="mx",outcome="duplicate"\} 1/);
     assert.match(metrics, /webhooks_received_total\{provider="meld",outcome="unauthorized"\} [1-9]/);

@@ -93,7 +93,10 @@ void describe('decideSufficiency — AVAILABLE (depository with an available bal
     const yen = decide(depository({ currency: 'JPY', available: 5_000 }), { amount: 5_000, currency: 'JPY' });
     assert.equal(yen.decision, 'SUFFICIENT');
     assert.deepEqual(yen.availableAmount, { amount: 5_000, currency: 'JPY' });
-    const dinar = decide(depository({ currency: 'KWD', available: 1_005 }), { amount: 1_006, currency: 'KWD' });
+    const dinar = decide(depository({ currency: 'KWD', available: 1_005 }), {
+      amount: 1_006,
+      currency: 'KWD',
+    });
     assert.equal(dinar.decision, 'INSUFFICIENT');
   });
 });
@@ -118,7 +121,11 @@ void describe('decideSufficiency — AVAILABLE_CREDIT (credit card)', () => {
     assert.equal(r.decision, 'SUFFICIENT');
     assert.equal(r.basis, 'CURRENT_LESS_PENDING');
     assert.deepEqual(r.availableAmount, usd(65_000));
-    assert.equal(decide(card({ available: null, limit: 100_000, current: 30_000, pending: 5_000 }), usd(65_001)).decision, 'INSUFFICIENT');
+    assert.equal(
+      decide(card({ available: null, limit: 100_000, current: 30_000, pending: 5_000 }), usd(65_001))
+        .decision,
+      'INSUFFICIENT',
+    );
     // No pending read: limit − owed.
     const noPending = decide(card({ available: null, limit: 100_000, current: 30_000 }), usd(70_000));
     assert.deepEqual(noPending.availableAmount, usd(70_000));
@@ -128,7 +135,12 @@ void describe('decideSufficiency — AVAILABLE_CREDIT (credit card)', () => {
 
 void describe('decideSufficiency — CURRENT_LESS_PENDING (no available balance)', () => {
   // meld-conn-no-available: current 1000.00, pending 19.99 + 0.10 + 0.20 − 5.50 = 14.79 out.
-  const noAvailable = depository({ accountId: 'meld-acct-no-available-checking', current: 100_000, available: null, pending: 1_479 });
+  const noAvailable = depository({
+    accountId: 'meld-acct-no-available-checking',
+    current: 100_000,
+    available: null,
+    pending: 1_479,
+  });
 
   it('is current − pending, decided at the exact boundary', () => {
     const at = decide(noAvailable, usd(98_521));
@@ -183,7 +195,10 @@ void describe('decideSufficiency — UNKNOWN', () => {
   it('no spendable data: depository with neither available nor pending', () => {
     assertUnknown(decide(depository({ available: null }), usd(1)), 'NO_SPENDABLE_BALANCE');
     assertUnknown(decide(depository({ available: null, pending: null }), usd(1)), 'NO_SPENDABLE_BALANCE');
-    assertUnknown(decide(depository({ available: null, current: null, pending: 10 }), usd(1)), 'NO_SPENDABLE_BALANCE');
+    assertUnknown(
+      decide(depository({ available: null, current: null, pending: 10 }), usd(1)),
+      'NO_SPENDABLE_BALANCE',
+    );
   });
 
   it('no spendable data: a loan never funds a payment, whatever it reports', () => {
@@ -205,14 +220,24 @@ void describe('decideSufficiency — UNKNOWN', () => {
   });
 
   it('checks run in order: not found beats currency, currency beats missing data', () => {
-    assertUnknown(decide(depository({ available: null }), { amount: 1, currency: 'EUR' }, 'other'), 'ACCOUNT_NOT_FOUND');
-    assertUnknown(decide(depository({ available: null }), { amount: 1, currency: 'EUR' }), 'CURRENCY_MISMATCH');
+    assertUnknown(
+      decide(depository({ available: null }), { amount: 1, currency: 'EUR' }, 'other'),
+      'ACCOUNT_NOT_FOUND',
+    );
+    assertUnknown(
+      decide(depository({ available: null }), { amount: 1, currency: 'EUR' }),
+      'CURRENCY_MISMATCH',
+    );
   });
 });
 
 void describe('decideSufficiency — cached balances and account selection', () => {
   it('a decision on a CACHED balance carries the account note as its reason', () => {
-    const note: Reason = { code: 'REFRESH_EXHAUSTED', message: 'used up', retryAt: '2026-01-01T06:00:00.000Z' };
+    const note: Reason = {
+      code: 'REFRESH_EXHAUSTED',
+      message: 'used up',
+      retryAt: '2026-01-01T06:00:00.000Z',
+    };
     const r = decide(card({ freshness: 'CACHED', note }), usd(1));
     assert.equal(r.decision, 'SUFFICIENT');
     assert.equal(r.basis, 'AVAILABLE_CREDIT');
@@ -230,7 +255,11 @@ void describe('decideSufficiency — cached balances and account selection', () 
   });
 
   it('picks the funding account by id among many', () => {
-    const list = [depository({ accountId: 'a', available: 1 }), depository({ accountId: 'b', available: 1_000 }), card({ accountId: 'c' })];
+    const list = [
+      depository({ accountId: 'a', available: 1 }),
+      depository({ accountId: 'b', available: 1_000 }),
+      card({ accountId: 'c' }),
+    ];
     const r = decideSufficiency(list, 'b', usd(1_000));
     assert.equal(r.decision, 'SUFFICIENT');
     assert.equal(r.fundingAccountId, 'b');
@@ -264,22 +293,27 @@ void describe('decideSufficiency — properties', () => {
 
   it('SUFFICIENT ⇔ spendable ≥ required; UNKNOWN ⇔ no amount; basis NONE only when UNKNOWN', () => {
     fc.assert(
-      fc.property(fc.array(balanceArb, { maxLength: 3 }), fc.nat({ max: 1_000_000_000 }), fc.constantFrom('USD', 'EUR'), (balances, req, currency) => {
-        const r = decideSufficiency(balances as NormalizedBalance[], 'x', { amount: req, currency });
-        if (r.decision === 'UNKNOWN') {
-          assert.equal(r.availableAmount, null);
-          assert.equal(r.basis, 'NONE');
-          return;
-        }
-        assert.notEqual(r.basis, 'NONE');
-        assert.ok(r.availableAmount);
-        assert.equal(r.availableAmount.currency, currency);
-        assert.equal(r.decision, r.availableAmount.amount >= req ? 'SUFFICIENT' : 'INSUFFICIENT');
-        const account = balances.find((b) => b.accountId === 'x')!;
-        assert.notEqual(account.kind, 'LOAN');
-        if (r.basis === 'AVAILABLE') assert.equal(r.availableAmount.amount, account.available);
-        if (r.basis === 'AVAILABLE_CREDIT') assert.equal(r.availableAmount.amount, account.available);
-      }),
+      fc.property(
+        fc.array(balanceArb, { maxLength: 3 }),
+        fc.nat({ max: 1_000_000_000 }),
+        fc.constantFrom('USD', 'EUR'),
+        (balances, req, currency) => {
+          const r = decideSufficiency(balances as NormalizedBalance[], 'x', { amount: req, currency });
+          if (r.decision === 'UNKNOWN') {
+            assert.equal(r.availableAmount, null);
+            assert.equal(r.basis, 'NONE');
+            return;
+          }
+          assert.notEqual(r.basis, 'NONE');
+          assert.ok(r.availableAmount);
+          assert.equal(r.availableAmount.currency, currency);
+          assert.equal(r.decision, r.availableAmount.amount >= req ? 'SUFFICIENT' : 'INSUFFICIENT');
+          const account = balances.find((b) => b.accountId === 'x')!;
+          assert.notEqual(account.kind, 'LOAN');
+          if (r.basis === 'AVAILABLE') assert.equal(r.availableAmount.amount, account.available);
+          if (r.basis === 'AVAILABLE_CREDIT') assert.equal(r.availableAmount.amount, account.available);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -11,7 +11,11 @@ describe('bench (smoke size)', () => {
     assert.ok(r.polling.n > 0);
     // 2) throughput: both variants completed everything and gave a rate.
     assert.equal(r.throughput.real.failed + r.throughput.trivial.failed, 0);
-    assert.ok(r.throughput.real.perSecond > 0 && r.throughput.trivial.perSecond > 0 && Number.isFinite(r.throughput.ratio));
+    assert.ok(
+      r.throughput.real.perSecond > 0 &&
+        r.throughput.trivial.perSecond > 0 &&
+        Number.isFinite(r.throughput.ratio),
+    );
     // 3) cost from the recorded histories.
     assert.ok(r.cost.length > 0 && r.cost.every((c) => c.actions > 0));
     // 4) parked: all parked, RSS read from the child worker, all completed after their answer.

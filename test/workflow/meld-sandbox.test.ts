@@ -6,7 +6,11 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { BalanceCheckResult, NormalizedBalance } from '../../contracts/balance-check';
 import { MELD_SANDBOX_CUSTOMER } from '../../providers/meld/sandbox';
-import { MELD_SIGNATURE_HEADER, MELD_TIMESTAMP_HEADER, signMeldWebhook } from '../../providers/meld/signature';
+import {
+  MELD_SIGNATURE_HEADER,
+  MELD_TIMESTAMP_HEADER,
+  signMeldWebhook,
+} from '../../providers/meld/signature';
 import type { RunningMeldSimulator } from '../../providers/meld/simulator';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -50,7 +54,11 @@ describe('Meld end to end on the sandbox', () => {
     const res = await stack.api('POST', '/v1/balance-checks', b);
     assert.equal(res.status, 202, JSON.stringify(res.body));
     const { id, workflowId, runId } = res.body as { id: string; workflowId: string; runId: string };
-    return { id, result: () => stack.env.client.workflow.getHandle(workflowId, runId).result() as Promise<BalanceCheckResult> };
+    return {
+      id,
+      result: () =>
+        stack.env.client.workflow.getHandle(workflowId, runId).result() as Promise<BalanceCheckResult>,
+    };
   }
 
   const account = (r: BalanceCheckResult, id: string): NormalizedBalance => {
@@ -60,7 +68,8 @@ describe('Meld end to end on the sandbox', () => {
   };
   const ms = (iso: string | null) => Date.parse(iso ?? '');
   const elapsed = (r: BalanceCheckResult) => ms(r.finishedAt) - ms(r.startedAt);
-  const calls = (operation: string, since: number) => sim.callLog().filter((c) => c.operation === operation && c.at >= since);
+  const calls = (operation: string, since: number) =>
+    sim.callLog().filter((c) => c.operation === operation && c.at >= since);
 
   /** POSTs a Meld webhook with raw bytes, signed as told (wrong secret, stale time, other URL…). */
   async function postMeldWebhook(
@@ -103,7 +112,10 @@ describe('Meld end to end on the sandbox', () => {
     assert.equal(r.balances.length, 5);
     for (const b of r.balances) {
       assert.equal(b.freshness, 'REALTIME', `${b.accountId}: ${JSON.stringify(b.note)}`);
-      assert.ok(ms(b.asOf) >= ms(r.startedAt) - 1000, `${b.accountId} asOf ${b.asOf} before the check started ${r.startedAt}`);
+      assert.ok(
+        ms(b.asOf) >= ms(r.startedAt) - 1000,
+        `${b.accountId} asOf ${b.asOf} before the check started ${r.startedAt}`,
+      );
     }
     // The checking account drifts down one cent per refresh (a card swipe at the bank).
     const checking = account(r, 'meld-acct-active-checking');
@@ -111,7 +123,9 @@ describe('Meld end to end on the sandbox', () => {
     assert.equal(checking.current, 1999 - (starts + 1));
     assert.equal(checking.available, 1999 - (starts + 1));
     assert.deepEqual(
-      (({ kind, current, available, currency }) => ({ kind, current, available, currency }))(account(r, 'meld-acct-active-savings')),
+      (({ kind, current, available, currency }) => ({ kind, current, available, currency }))(
+        account(r, 'meld-acct-active-savings'),
+      ),
       { kind: 'DEPOSITORY', current: 101, available: 10, currency: 'USD' },
     );
     const card = account(r, 'meld-acct-active-card');
@@ -128,7 +142,10 @@ describe('Meld end to end on the sandbox', () => {
     assert.equal(r.eventsAccepted, 2);
     assert.ok(elapsed(r) >= 1500, `finished after ${elapsed(r)} ms, before the job could have`);
     const checking = account(r, 'meld-acct-slow-checking');
-    assert.deepEqual([checking.freshness, checking.current, checking.available], ['REALTIME', 50_050, 48_005]);
+    assert.deepEqual(
+      [checking.freshness, checking.current, checking.available],
+      ['REALTIME', 50_050, 48_005],
+    );
   });
 
   it('meld-conn-no-webhook: no webhook ever; the poll sees balances.updatedAt pass the refresh start', async () => {
@@ -138,7 +155,11 @@ describe('Meld end to end on the sandbox', () => {
     assert.ok(r.polls >= 1, 'only a poll can have seen it');
     assert.equal(r.eventsAccepted, 0);
     assert.ok(elapsed(r) >= 4500, `the first poll waits Meld's 5 s floor, finished after ${elapsed(r)} ms`);
-    assert.equal(sim.webhookStats().delivered, delivered, 'the simulator sent no webhook for this connection');
+    assert.equal(
+      sim.webhookStats().delivered,
+      delivered,
+      'the simulator sent no webhook for this connection',
+    );
     const checking = account(r, 'meld-acct-no-webhook-checking');
     assert.equal(checking.freshness, 'REALTIME');
     assert.ok(ms(checking.asOf) >= ms(r.startedAt) - 1000, `asOf ${checking.asOf} vs start ${r.startedAt}`);
@@ -185,7 +206,12 @@ describe('Meld end to end on the sandbox', () => {
     const since = Date.now();
     const fundingAccountId = 'meld-acct-no-available-checking';
     // current 1000.00 − pending (19.99 + 0.10 + 0.20 − 5.50 = 14.79) = 985.21
-    const enough = await runCheck(body('meld-conn-no-available', { fundingAccountId, requiredAmount: { amount: 98_521, currency: 'USD' } }));
+    const enough = await runCheck(
+      body('meld-conn-no-available', {
+        fundingAccountId,
+        requiredAmount: { amount: 98_521, currency: 'USD' },
+      }),
+    );
     assert.equal(enough.status, 'COMPLETED', JSON.stringify(enough.reason));
     const b = account(enough, fundingAccountId);
     assert.deepEqual([b.freshness, b.current, b.available, b.pending], ['REALTIME', 100_000, null, 1_479]);
@@ -198,14 +224,21 @@ describe('Meld end to end on the sandbox', () => {
     });
     assert.ok(calls('transactions', since).length >= 1, 'pending transactions were read');
 
-    const short = await runCheck(body('meld-conn-no-available', { fundingAccountId, requiredAmount: { amount: 98_522, currency: 'USD' } }));
+    const short = await runCheck(
+      body('meld-conn-no-available', {
+        fundingAccountId,
+        requiredAmount: { amount: 98_522, currency: 'USD' },
+      }),
+    );
     assert.equal(short.sufficiency?.decision, 'INSUFFICIENT');
     assert.equal(short.sufficiency?.basis, 'CURRENT_LESS_PENDING');
   });
 
   it('sufficiency end to end: AVAILABLE (depository), AVAILABLE_CREDIT (card), UNKNOWN (currency, not found, no spendable data)', async () => {
     const judge = async (fundingAccountId: string, amount: number, currency = 'USD') => {
-      const r = await runCheck(body('meld-conn-active', { fundingAccountId, requiredAmount: { amount, currency } }));
+      const r = await runCheck(
+        body('meld-conn-active', { fundingAccountId, requiredAmount: { amount, currency } }),
+      );
       assert.equal(r.status, 'COMPLETED', JSON.stringify(r.reason));
       assert.ok(r.sufficiency, 'a check with fundingAccountId + requiredAmount answers sufficiency');
       assert.equal(r.sufficiency.fundingAccountId, fundingAccountId);
@@ -213,14 +246,23 @@ describe('Meld end to end on the sandbox', () => {
       return r.sufficiency;
     };
     const savings = await judge('meld-acct-active-savings', 10);
-    assert.deepEqual([savings.decision, savings.basis, savings.availableAmount], ['SUFFICIENT', 'AVAILABLE', { amount: 10, currency: 'USD' }]);
+    assert.deepEqual(
+      [savings.decision, savings.basis, savings.availableAmount],
+      ['SUFFICIENT', 'AVAILABLE', { amount: 10, currency: 'USD' }],
+    );
     assert.equal(savings.reason, undefined, 'decided on a REALTIME balance');
 
     const card = await judge('meld-acct-active-card', 499_981);
-    assert.deepEqual([card.decision, card.basis, card.availableAmount], ['INSUFFICIENT', 'AVAILABLE_CREDIT', { amount: 499_980, currency: 'USD' }]);
+    assert.deepEqual(
+      [card.decision, card.basis, card.availableAmount],
+      ['INSUFFICIENT', 'AVAILABLE_CREDIT', { amount: 499_980, currency: 'USD' }],
+    );
 
     const euro = await judge('meld-acct-active-savings', 10, 'EUR');
-    assert.deepEqual([euro.decision, euro.basis, euro.availableAmount, euro.reason?.code], ['UNKNOWN', 'NONE', null, 'CURRENCY_MISMATCH']);
+    assert.deepEqual(
+      [euro.decision, euro.basis, euro.availableAmount, euro.reason?.code],
+      ['UNKNOWN', 'NONE', null, 'CURRENCY_MISMATCH'],
+    );
 
     const missing = await judge('meld-acct-does-not-exist', 1);
     assert.deepEqual([missing.decision, missing.reason?.code], ['UNKNOWN', 'ACCOUNT_NOT_FOUND']);
@@ -263,7 +305,9 @@ describe('Meld end to end on the sandbox', () => {
     const wrongSecret = await postMeldWebhook(forged, { secret: 'not-the-webhook-secret' });
     assert.equal(wrongSecret.status, 401, wrongSecret.text);
     assert.match(wrongSecret.text, /SIGNATURE_MISMATCH/);
-    const stale = await postMeldWebhook(forged, { timestamp: new Date(Date.now() - 10 * 60_000).toISOString() });
+    const stale = await postMeldWebhook(forged, {
+      timestamp: new Date(Date.now() - 10 * 60_000).toISOString(),
+    });
     assert.equal(stale.status, 401, stale.text);
     assert.match(stale.text, /STALE_TIMESTAMP/);
     const otherUrl = await postMeldWebhook(forged, { signedUrl: 'https://attacker.example/webhooks/meld' });
@@ -286,7 +330,10 @@ describe('Meld end to end on the sandbox', () => {
     // Someone else (Meld's own aggregation, another caller) started the refresh: we don't know its requestId.
     const outside = await fetch(`${sim.url}/bank-linking/connections/meld-conn-slow/refresh`, {
       method: 'POST',
-      headers: { authorization: `BASIC ${stack.providerEnv.MELD_API_KEY!}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `BASIC ${stack.providerEnv.MELD_API_KEY!}`,
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ products: ['BALANCES'] }),
     });
     assert.equal(outside.status, 200, await outside.text());
@@ -309,8 +356,15 @@ describe('Meld end to end on the sandbox', () => {
       assert.equal(r.status, 'TIMED_OUT', JSON.stringify(r));
       assert.equal(r.reason?.code, 'REFRESH_TIMEOUT');
       assert.ok(r.polls >= 1, 'it kept polling until the deadline');
-      assert.ok(elapsed(r) >= 5_500 && elapsed(r) < 12_000, `gave up after ${elapsed(r)} ms for a 6 s deadline`);
-      assert.equal(sim.refreshStarts(key('meld-conn-no-webhook')), starts, 'joined the running refresh, started none');
+      assert.ok(
+        elapsed(r) >= 5_500 && elapsed(r) < 12_000,
+        `gave up after ${elapsed(r)} ms for a 6 s deadline`,
+      );
+      assert.equal(
+        sim.refreshStarts(key('meld-conn-no-webhook')),
+        starts,
+        'joined the running refresh, started none',
+      );
     } finally {
       sim.setConnectionStatus('meld-conn-no-webhook', 'ACTIVE');
     }

@@ -30,19 +30,32 @@ describe('replay of recorded histories', () => {
   });
 
   it('replays every recorded history against the current workflow code', async () => {
-    const histories = files.map((f) => ({ workflowId: relative(DIR, f), history: loadHistory(readFileSync(f, 'utf8')) }));
+    const histories = files.map((f) => ({
+      workflowId: relative(DIR, f),
+      history: loadHistory(readFileSync(f, 'utf8')),
+    }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: await workflowBundle() },
+      histories,
+    )) {
       replayed++;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.name}: ${result.error.message}`);
     }
     assert.equal(replayed, files.length);
-    assert.deepEqual(failures, [], `Non-deterministic change? Guard it with patched() (see docs/RELIABILITY.md).\n${failures.join('\n')}`);
+    assert.deepEqual(
+      failures,
+      [],
+      `Non-deterministic change? Guard it with patched() (see docs/RELIABILITY.md).\n${failures.join('\n')}`,
+    );
   });
 
   it('fails replay for an unguarded change (the check above can fail)', async () => {
-    const bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../reliability/fixtures/unguarded-change'), logger: quiet });
+    const bundle = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../reliability/fixtures/unguarded-change'),
+      logger: quiet,
+    });
     const file = files.find((f) => f.endsWith('mx-webhook.json'))!;
     await assert.rejects(
       Worker.runReplayHistory({ workflowBundle: bundle }, loadHistory(readFileSync(file, 'utf8'))),

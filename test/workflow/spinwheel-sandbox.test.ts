@@ -46,13 +46,23 @@ describe('Spinwheel end to end on the sandbox', () => {
     return found;
   };
   const ms = (iso: string | null | undefined) => Date.parse(iso ?? '');
-  const refreshCalls = (since: number) => sim.callLog().filter((c) => c.operation === 'refresh' && c.at >= since);
+  const refreshCalls = (since: number) =>
+    sim.callLog().filter((c) => c.operation === 'refresh' && c.at >= since);
 
   /** The cached card exactly as the sandbox holds it before any refresh (amounts in cents). */
-  const assertCached = (b: NormalizedBalance, code: string, owed: number, available: number, limit: number) => {
+  const assertCached = (
+    b: NormalizedBalance,
+    code: string,
+    owed: number,
+    available: number,
+    limit: number,
+  ) => {
     assert.equal(b.freshness, 'CACHED');
     assert.equal(b.note?.code, code, JSON.stringify(b.note));
-    assert.deepEqual([b.kind, b.currency, b.current, b.available, b.limit], ['CREDIT', 'USD', owed, available, limit]);
+    assert.deepEqual(
+      [b.kind, b.currency, b.current, b.available, b.limit],
+      ['CREDIT', 'USD', owed, available, limit],
+    );
     assert.equal(ms(b.asOf), SANDBOX_UPDATED_ON, 'the last known balance, not a new one');
   };
 
@@ -71,7 +81,11 @@ describe('Spinwheel end to end on the sandbox', () => {
   it('sw-card-exhausted: NOT_SUPPORTED REFRESH_EXHAUSTED with retryAt; CACHED balance; sufficiency decided on it and says so', async () => {
     const since = Date.now();
     const r = await runCheck(
-      body({ accountIds: [SW_CARD.exhausted], fundingAccountId: SW_CARD.exhausted, requiredAmount: { amount: 99_970, currency: 'USD' } }),
+      body({
+        accountIds: [SW_CARD.exhausted],
+        fundingAccountId: SW_CARD.exhausted,
+        requiredAmount: { amount: 99_970, currency: 'USD' },
+      }),
     );
     assert.equal(r.status, 'NOT_SUPPORTED');
     assert.equal(r.reason?.code, 'REFRESH_EXHAUSTED');
@@ -118,7 +132,9 @@ describe('Spinwheel end to end on the sandbox', () => {
 
   it('mixed cards in one check: refresh the two SUPPORTED cards only; each card gets its own freshness and reason', async () => {
     const since = Date.now();
-    const r = await runCheck(body({ fundingAccountId: SW_CARD.supported, requiredAmount: { amount: 499_900, currency: 'USD' } }));
+    const r = await runCheck(
+      body({ fundingAccountId: SW_CARD.supported, requiredAmount: { amount: 499_900, currency: 'USD' } }),
+    );
     assert.equal(r.status, 'COMPLETED', JSON.stringify(r.reason));
     assert.equal(r.balances.length, 5);
     const supported = card(r, SW_CARD.supported);
@@ -132,7 +148,10 @@ describe('Spinwheel end to end on the sandbox', () => {
     // One refresh call naming exactly the SUPPORTED cards.
     const requests = sim.refreshRequests().filter((q) => q.at >= since);
     assert.equal(requests.length, 1);
-    assert.deepEqual([...requests[0]!.creditCardIds].sort(), [SW_CARD.refreshFails, SW_CARD.supported].sort());
+    assert.deepEqual(
+      [...requests[0]!.creditCardIds].sort(),
+      [SW_CARD.refreshFails, SW_CARD.supported].sort(),
+    );
     assert.equal(refreshCalls(since).length, 1);
     // Sufficiency on the realtime card: AVAILABLE_CREDIT, no cached caveat.
     assert.deepEqual(r.sufficiency, {
@@ -160,7 +179,10 @@ describe('Spinwheel end to end on the sandbox', () => {
       [true, false],
     );
     assert.deepEqual(
-      sim.callLog().filter((c) => c.operation === 'refresh').map((c) => c.status),
+      sim
+        .callLog()
+        .filter((c) => c.operation === 'refresh')
+        .map((c) => c.status),
       [0, 200],
       'first answer lost, the retry answered by replaying the transaction',
     );
@@ -173,7 +195,10 @@ describe('Spinwheel end to end on the sandbox', () => {
     assert.equal(r.status, 'COMPLETED', JSON.stringify(r.reason));
     assert.equal(sim.refreshStarts(SW_USER_SANDBOX), 1);
     assert.deepEqual(
-      sim.callLog().filter((c) => c.operation === 'refresh').map((c) => c.status),
+      sim
+        .callLog()
+        .filter((c) => c.operation === 'refresh')
+        .map((c) => c.status),
       [503, 200],
     );
   });
@@ -190,7 +215,11 @@ describe('Spinwheel end to end on the sandbox', () => {
       data: { extRequestId: 'x', refreshTransactionStatus: 'COMPLETED', creditCardId: SW_CARD.supported },
     });
     const post = (headers: Record<string, string>) =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: payload });
+      fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: payload,
+      });
 
     const missing = await post({});
     assert.equal(missing.status, 401, await missing.text());

@@ -111,7 +111,12 @@ export class MeldSimState {
         ...(a.balances ? { balances: { ...a.balances } } : {}),
       });
       for (const t of this.transactions.filter((t) => t.financialAccountId === a.id)) {
-        this.transactions.push({ ...t, id: t.id + suffix, key: t.key + suffix, financialAccountId: a.id + suffix });
+        this.transactions.push({
+          ...t,
+          id: t.id + suffix,
+          key: t.key + suffix,
+          financialAccountId: a.id + suffix,
+        });
       }
     }
     return clone;
