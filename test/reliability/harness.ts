@@ -17,6 +17,7 @@ import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions
 import { startDevServer, workflowBundle } from '../helpers/temporal-env';
 import { RELIABILITY_API_KEYS } from './api-driver';
 import { answerFor, type Scenario } from './scenarios';
+import { startOrJoinCheck } from '../../api/start-check';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -162,16 +163,9 @@ export async function startCheck(
   const run: CheckRun = { scenario: sc, workflowId, input, startedAt: Date.now(), phasesSeen: new Set() };
   for (let attempt = 0; ; attempt++) {
     try {
-      const handle = await bounded(client, 10_000, () =>
-        client.workflow.start('balanceCheck', {
-          taskQueue,
-          workflowId,
-          args: [input],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        }),
-      );
-      return { run, handle };
+      // Started exactly as the API starts checks (conflict policy, search attributes, summaries).
+      const ref = await startOrJoinCheck(client, taskQueue, input);
+      return { run, handle: client.workflow.getHandle(ref.workflowId, ref.runId) };
     } catch (err) {
       if (attempt > 60) throw err;
       await sleep(500);

@@ -107,7 +107,7 @@ async function main() {
         `- ${c.name}: phases at the kill ${JSON.stringify(c.report.phasesAtKill)} (DONE = finished before the kill); wrong ${JSON.stringify(c.report.tally.wrong)}; stuck ${JSON.stringify(c.report.tally.stuck)}; duplicate starts ${JSON.stringify(c.report.tally.duplicatedProviderStarts)}.`,
     ),
     '',
-    "Drain time is dominated by timeouts, not work: a workflow task held by the dead worker's sticky queue waits for the sticky schedule-to-start timeout, and an activity running on it waits for its start-to-close timeout (30 s in workflows/balance-check.ts). Shortening startToCloseTimeout to ~PROVIDER_TIMEOUT_MS + 5 s (15 s) would cut the worst case.",
+    "Drain time is dominated by timeouts, not work: a workflow task held by the dead worker's sticky queue waits for the sticky schedule-to-start timeout, and an activity running on it waits for its start-to-close timeout (20 s in workflows/balance-check.ts: provider calls time out at 10 s, so a healthy attempt never needs more).",
     '',
     '## Server restart',
     '',
