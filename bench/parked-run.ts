@@ -1,0 +1,39 @@
+// Case 4 alone at a chosen size (the full bench keeps it at a size that fits its run time):
+//   npx tsx bench/parked-run.ts [--n 10000] [--cache 1000]
+// Writes bench/results/parked-<n>.json; merge it into a saved run with `bench/run.ts --render`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startDevServer } from '../test/helpers/temporal-env';
+import { runParked } from './parked';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const flag = (name: string, fallback: number) =>
+    args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback;
+  const n = flag('--n', 10_000);
+  const maxCachedWorkflows = flag('--cache', 1000);
+  const env = await startDevServer();
+  try {
+    const result = await runParked(
+      {
+        client: env.client,
+        nativeConnection: env.nativeConnection,
+        address: env.address,
+        namespace: env.namespace ?? 'default',
+      },
+      { n, concurrency: 50, boundSeconds: 1800, maxCachedWorkflows },
+      (l) => console.log(`[parked] ${l}`),
+    );
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `parked-${n}.json`), JSON.stringify(result, null, 2));
+    console.log(JSON.stringify(result));
+  } finally {
+    await env.teardown();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
