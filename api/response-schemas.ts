@@ -1,21 +1,14 @@
 // Response schemas (zod) mirroring contracts/balance-check.ts: the OpenAPI document is generated from
 // them, and the contract test validates real responses against that document.
 import { z } from 'zod';
-import { PROVIDER_NAMES } from '../contracts/balance-check';
+import { CHECK_PHASES, PROVIDER_NAMES } from '../contracts/balance-check';
 
 const Provider = z.enum(PROVIDER_NAMES);
 const Instant = z.string().describe('ISO 8601 date-time');
 const Money = z.object({ amount: z.number().int(), currency: z.string() });
 const Reason = z.object({ code: z.string(), message: z.string(), retryAt: Instant.optional() });
 const Resource = z.object({ userId: z.string(), memberId: z.string().optional() });
-const Phase = z.enum([
-  'STARTING',
-  'REFRESHING',
-  'WAITING_FOR_MFA',
-  'ANSWERING_MFA',
-  'READING_BALANCES',
-  'DONE',
-]);
+const Phase = z.enum(CHECK_PHASES);
 
 const Balance = z.object({
   accountId: z.string(),

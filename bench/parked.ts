@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection } from '@temporalio/worker';
-import type { BalanceCheckInput } from '../contracts/balance-check';
+import { CHECK_PHASES, type BalanceCheckInput } from '../contracts/balance-check';
 import { startOrJoinCheck } from '../api/start-check';
 import { MX_SANDBOX_ANSWERS, MX_SANDBOX_CHALLENGES } from '../providers/mx/sandbox';
 import { startSandboxStack } from '../sandbox/stack';
@@ -144,14 +144,7 @@ export async function runParked(
     }
     const parkSeconds = (performance.now() - t0) / 1000;
     const phases: Record<string, number> = {};
-    for (const p of [
-      'STARTING',
-      'REFRESHING',
-      'WAITING_FOR_MFA',
-      'ANSWERING_MFA',
-      'READING_BALANCES',
-      'DONE',
-    ])
+    for (const p of CHECK_PHASES)
       phases[p] = await countOf(`ExecutionStatus = 'Running' AND BalanceCheckPhase = '${p}'`);
     // Let the cache and the heap settle with everything parked, then read the worker's RSS.
     await sleep(opts.n >= 1000 ? 3000 : 500);
@@ -170,12 +163,10 @@ export async function runParked(
       for (let attempt = 0; attempt < 5 && Date.now() < until; attempt++) {
         try {
           await client.withDeadline(Date.now() + 30_000, () =>
-            client.workflow
-              .getHandle(ref.workflowId, ref.runId)
-              .executeUpdate(answerChallengesUpdate, {
-                args: [{ answers }],
-                updateId: `${ref.workflowId}:bench-mfa`,
-              }),
+            client.workflow.getHandle(ref.workflowId, ref.runId).executeUpdate(answerChallengesUpdate, {
+              args: [{ answers }],
+              updateId: `${ref.workflowId}:bench-mfa`,
+            }),
           );
           return;
         } catch {

@@ -48,8 +48,15 @@ export interface BalanceCheckInput {
 export type CheckStatus =
   'COMPLETED' | 'FAILED' | 'ACTION_REQUIRED' | 'NOT_SUPPORTED' | 'TIMED_OUT' | 'CANCELED';
 
-export type CheckPhase =
-  'STARTING' | 'REFRESHING' | 'WAITING_FOR_MFA' | 'ANSWERING_MFA' | 'READING_BALANCES' | 'DONE';
+export const CHECK_PHASES = [
+  'STARTING',
+  'REFRESHING',
+  'WAITING_FOR_MFA',
+  'ANSWERING_MFA',
+  'READING_BALANCES',
+  'DONE',
+] as const;
+export type CheckPhase = (typeof CHECK_PHASES)[number];
 
 export interface Reason {
   /** Stable machine code, e.g. MFA_TIMEOUT, PROVIDER_DENIED, RECONNECT_REQUIRED, REFRESH_EXHAUSTED. */
