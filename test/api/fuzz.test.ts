@@ -20,15 +20,16 @@ const ENV = {
   MX_BASE_URL: 'http://127.0.0.1:9',
   MX_CLIENT_ID: 'c',
   MX_API_KEY: 'k',
-  MX_WEBHOOK_USERNAME: 'u',
-  MX_WEBHOOK_PASSWORD: 'p',
+  // Secrets long enough that no generated header can equal them by chance (a 1-char secret was guessed once).
+  MX_WEBHOOK_USERNAME: 'fuzz-mx-webhook-user',
+  MX_WEBHOOK_PASSWORD: 'fuzz-mx-webhook-password-0123456789',
   MELD_BASE_URL: 'http://127.0.0.1:9',
   MELD_API_KEY: 'k',
-  MELD_WEBHOOK_SECRET: 's',
+  MELD_WEBHOOK_SECRET: 'fuzz-meld-webhook-secret-0123456789',
   MELD_WEBHOOK_URL: 'http://127.0.0.1/webhooks/meld',
   SPINWHEEL_BASE_URL: 'http://127.0.0.1:9',
   SPINWHEEL_SECRET_KEY: 'k',
-  SPINWHEEL_WEBHOOK_SECRET: 's',
+  SPINWHEEL_WEBHOOK_SECRET: 'fuzz-spinwheel-webhook-secret-0123456789',
 };
 
 /** A Temporal client that has no workflows: every handle call is "not found"; start is a bug. */
