@@ -11,6 +11,7 @@ import type {
   RefreshStart,
   RefreshStartRequest,
   RefreshStatus,
+  StatusAndBalances,
 } from '../contracts/provider';
 
 export type ProviderRegistry = Partial<Record<ProviderName, BalanceProvider>>;
@@ -36,6 +37,18 @@ export function createActivities({ providers }: ActivityDeps) {
     },
     async readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus> {
       return provider(ref.provider).readRefreshStatus(ref);
+    },
+    /**
+     * The status read of the wait loop: when the provider says the refresh succeeded, the balances are
+     * read in the same activity (a completion is confirmed and answered with one task, not two).
+     */
+    async readStatusAndBalances(req: BalancesRequest): Promise<StatusAndBalances> {
+      const p = provider(req.provider);
+      const status = await p.readRefreshStatus(req);
+      if (status.state !== 'SUCCEEDED') return { status };
+      const cachedReasons = [...(req.cachedReasons ?? []), ...(status.failedAccounts ?? [])];
+      const balances = await p.listBalances({ ...req, refreshed: true, cachedReasons });
+      return { status, balances: markFreshness(balances, true, cachedReasons) };
     },
     async listChallenges(ref: RefreshRef): Promise<ChallengeView[]> {
       const p = provider(ref.provider);

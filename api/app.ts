@@ -76,6 +76,7 @@ export function createApp(deps: ApiDeps): Express {
     createWebhooksRouter({
       client,
       providers: deps.webhookProviders,
+      owners: [...new Set(deps.apiKeys.map((k) => k.owner))],
       recent,
       bodyLimit: deps.webhookBodyLimitBytes ?? 64 * 1024,
       onWebhook: (provider, outcome) => metrics.webhooksReceived.inc({ provider, outcome }),

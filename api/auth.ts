@@ -2,6 +2,7 @@
 // optional own rate limit. `Authorization: Bearer <key>`; 401 = who are you, 403 = not allowed.
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { OWNER_PATTERN } from '../contracts/balance-check';
 import { problem } from './problem';
 
 export const SCOPES = ['read', 'write', 'events'] as const;
@@ -10,6 +11,11 @@ export type Scope = (typeof SCOPES)[number];
 export interface ApiKey {
   /** Shown in logs, metrics and the workflow's "requested by" — never the key. */
   name: string;
+  /**
+   * The tenant the key acts for (a payment service): checks belong to it, and only its keys may read,
+   * answer, cancel or relay events to them. `owner/name` in API_KEYS; the name alone otherwise.
+   */
+  owner: string;
   sha256: string;
   scopes: readonly Scope[];
   /** Requests per minute for this key; the app default when absent. */
@@ -23,8 +29,9 @@ export function hashApiKey(key: string): string {
 }
 
 /**
- * API_KEYS="name:sha256hex[:scope+scope[:perMinute]],…", e.g.
- * `backend:9f86…08:read+write,relay:2c26…ae:events:6000`. Scopes: read, write, events (default read+write).
+ * API_KEYS="[owner/]name:sha256hex[:scope+scope[:perMinute]],…", e.g.
+ * `acme/backend:9f86…08:read+write,acme/relay:2c26…ae:events:6000`. Scopes: read, write, events
+ * (default read+write). Keys of one owner share its checks; without `owner/` the name is the owner.
  */
 export function parseApiKeys(text: string | undefined): ApiKey[] {
   if (!text?.trim()) return [];
@@ -33,9 +40,12 @@ export function parseApiKeys(text: string | undefined): ApiKey[] {
     .map((s) => s.trim())
     .filter(Boolean)
     .map((entry) => {
-      const [name, sha256, scopeText, rate, ...rest] = entry.split(':');
-      if (!name || !/^[\w.-]{1,64}$/.test(name) || rest.length > 0)
-        throw new Error(`API_KEYS: bad entry for ${name ?? '?'}`);
+      const [qualified, sha256, scopeText, rate, ...rest] = entry.split(':');
+      const [owner, name, ...more] = (qualified ?? '').includes('/')
+        ? (qualified ?? '').split('/')
+        : [qualified, qualified];
+      if (!owner || !name || more.length > 0 || !OWNER_PATTERN.test(owner) || !/^[\w.-]{1,64}$/.test(name) || rest.length > 0)
+        throw new Error(`API_KEYS: bad entry for ${qualified ?? '?'}`);
       if (!sha256 || !/^[0-9a-f]{64}$/i.test(sha256))
         throw new Error(`API_KEYS: ${name} needs a sha256 hex hash`);
       const scopes = scopeText ? scopeText.split('+') : [...DEFAULT_SCOPES];
@@ -47,6 +57,7 @@ export function parseApiKeys(text: string | undefined): ApiKey[] {
       }
       return {
         name,
+        owner,
         sha256: sha256.toLowerCase(),
         scopes: scopes as Scope[],
         ...(ratePerMinute ? { ratePerMinute } : {}),

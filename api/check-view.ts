@@ -1,10 +1,14 @@
-// Reading a check: what the API answers about one workflow run.
+// Reading a check: what the API answers a caller about its check (its own question's answer).
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { BalanceCheckResult, BalanceCheckState } from '../contracts/balance-check';
+import type { balanceCheck } from '../workflows';
+import { answerFor } from '../workflows/answers';
 import { statusQuery } from '../workflows/definitions';
-import { encodeCheckId } from './check-id';
+import { encodeCheckId, type CheckRef } from './check-id';
 import { problem } from './problem';
 import { withTemporalDeadline } from './temporal-deadline';
+
+export type { CheckRef };
 
 export interface CheckView {
   id: string;
@@ -20,17 +24,15 @@ export interface CheckView {
   result?: BalanceCheckResult;
 }
 
-export interface CheckRef {
-  workflowId: string;
-  runId: string;
-}
-
 const QUERY_DEADLINE_MS = 5_000;
+
+export const notFound = () => problem(404, 'not-found', 'No such balance check');
 
 export function doneView(ref: CheckRef, result: BalanceCheckResult): CheckView {
   return {
-    id: encodeCheckId(ref.workflowId, ref.runId),
-    ...ref,
+    id: encodeCheckId(ref),
+    workflowId: ref.workflowId,
+    runId: ref.runId,
     status: result.status,
     phase: 'DONE',
     result,
@@ -38,11 +40,11 @@ export function doneView(ref: CheckRef, result: BalanceCheckResult): CheckView {
 }
 
 export function runningView(ref: CheckRef, status: 'RUNNING' | 'CANCELING' = 'RUNNING'): CheckView {
-  return { id: encodeCheckId(ref.workflowId, ref.runId), ...ref, status };
+  return { id: encodeCheckId(ref), workflowId: ref.workflowId, runId: ref.runId, status };
 }
 
 /** describe(), with "no such run" (or an id Temporal refuses) as a 404 problem. */
-export async function describeCheck(client: Client, ref: CheckRef) {
+export async function describeCheck(client: Client, ref: Pick<CheckRef, 'workflowId' | 'runId'>) {
   try {
     return await withTemporalDeadline(client, () =>
       client.workflow.getHandle(ref.workflowId, ref.runId).describe(),
@@ -52,24 +54,42 @@ export async function describeCheck(client: Client, ref: CheckRef) {
       err instanceof WorkflowNotFoundError ||
       (err as { code?: number }).code === 3 /* INVALID_ARGUMENT */
     ) {
-      throw problem(404, 'not-found', 'No such balance check');
+      throw notFound();
     }
     throw err;
   }
 }
 
+/** The caller's answer from a finished run; 404 when the run has no such caller. */
+export async function finishedAnswer(client: Client, ref: CheckRef): Promise<BalanceCheckResult> {
+  const run = await withTemporalDeadline(client, () =>
+    client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId).result(),
+  );
+  const answer = run.callers ? answerFor(run, ref.callerId) : undefined;
+  if (!answer) throw notFound();
+  return answer;
+}
+
+/** The running check as this caller sees it; 404 when the caller is not one of its callers. */
+export async function queryCheck(client: Client, ref: CheckRef): Promise<BalanceCheckState> {
+  const handle = client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId);
+  // A query needs a worker; bound it so a missing worker answers 503, not a hung request.
+  const state = await client
+    .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(statusQuery, ref.callerId))
+    .catch((err) => {
+      if (err instanceof WorkflowNotFoundError) throw notFound();
+      throw problem(503, 'worker-unavailable', 'The check is running but no worker answered in time');
+    });
+  if (!state.caller) throw notFound();
+  return state;
+}
+
 export async function readCheck(client: Client, ref: CheckRef): Promise<CheckView> {
-  const handle = client.workflow.getHandle(ref.workflowId, ref.runId);
   const description = await describeCheck(client, ref);
   const status = description.status.name;
   if (status === 'RUNNING') {
-    // A query needs a worker; bound it so a missing worker answers 503, not a hung request.
-    const state = await client
-      .withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(statusQuery))
-      .catch(() => {
-        throw problem(503, 'worker-unavailable', 'The check is running but no worker answered in time');
-      });
-    // The result is decided; the run is only letting in-flight handlers finish.
+    const state = await queryCheck(client, ref);
+    // The caller's answer is decided (the refresh ended, or the caller withdrew).
     if (state.result) return doneView(ref, state.result);
     return {
       ...runningView(ref),
@@ -80,7 +100,7 @@ export async function readCheck(client: Client, ref: CheckRef): Promise<CheckVie
       deadline: state.deadline,
     };
   }
-  if (status === 'COMPLETED') return doneView(ref, (await handle.result()) as BalanceCheckResult);
+  if (status === 'COMPLETED') return doneView(ref, await finishedAnswer(client, ref));
   // Terminated / timed out / failed at the workflow level (an operator's action or a bug).
   return {
     ...runningView(ref),
@@ -89,16 +109,16 @@ export async function readCheck(client: Client, ref: CheckRef): Promise<CheckVie
   };
 }
 
-/** The result if the run finishes within `seconds` (Prefer: wait); undefined otherwise. */
+/** The caller's answer if the run finishes within `seconds` (Prefer: wait); undefined otherwise. */
 export async function awaitResult(
   client: Client,
   ref: CheckRef,
   seconds: number,
 ): Promise<BalanceCheckResult | undefined> {
-  return client
-    .withDeadline(
-      Date.now() + seconds * 1000,
-      () => client.workflow.getHandle(ref.workflowId, ref.runId).result() as Promise<BalanceCheckResult>,
+  const run = await client
+    .withDeadline(Date.now() + seconds * 1000, () =>
+      client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId).result(),
     )
     .catch(() => undefined);
+  return run?.callers ? answerFor(run, ref.callerId) : undefined;
 }

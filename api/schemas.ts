@@ -84,7 +84,9 @@ export const CheckEventBody = z.strictObject({
   provider: z.enum(PROVIDER_NAMES),
   kind: z.enum(['REFRESH_STARTED', 'REFRESH_COMPLETED', 'REFRESH_FAILED', 'STATUS_CHANGED']),
   providerStatus: z.string().min(1).max(100).optional(),
-  occurredAt: z.iso.datetime({ offset: true }).optional(),
+  occurredAt: z.iso
+    .datetime({ offset: true })
+    .describe('When the provider says it happened: required, so the check can reject stale or future-stamped events'),
   refreshId: z.string().min(1).max(300).optional(),
 });
 

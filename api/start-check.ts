@@ -1,35 +1,50 @@
-// Starting a check: reuse a recent completed one (maxAgeSeconds), or start — joining the check already
-// in flight for the resource (the workflow id is the resource).
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+// Starting a check: reuse a recent answer of the same owner (maxAgeSeconds), start the owner's
+// refresh of the resource, or join the one running — each caller with its own question and check id.
+import { randomUUID } from 'node:crypto';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   balanceCheckWorkflowId,
+  CHECK_FINISHED,
+  DEFAULT_OWNER,
+  TOO_MANY_CALLERS,
   type BalanceCheckInput,
   type BalanceCheckResult,
+  type CheckQuestion,
 } from '../contracts/balance-check';
 import { phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
-import type { CheckRef } from './check-view';
+import type { balanceCheck } from '../workflows';
+import { answerFor } from '../workflows/answers';
+import { joinCheckUpdate } from '../workflows/definitions';
+import type { CheckRef } from './check-id';
 import { canonicalHash } from './idempotency';
+import { problem } from './problem';
 import { withTemporalDeadline } from './temporal-deadline';
 
-/**
- * What a result depends on besides the resource. Kept in the workflow memo so a reused result
- * answers the same question (same accounts, same funding amount).
- */
-export function questionFingerprint(input: BalanceCheckInput): string {
+/** What a caller's answer depends on besides the resource: same question → a reusable answer. */
+export function questionFingerprint(question: CheckQuestion): string {
   return canonicalHash({
-    accountIds: input.accountIds ? [...input.accountIds].sort() : null,
-    fundingAccountId: input.fundingAccountId ?? null,
-    requiredAmount: input.requiredAmount ?? null,
+    accountIds: question.accountIds ? [...question.accountIds].sort() : null,
+    fundingAccountId: question.fundingAccountId ?? null,
+    requiredAmount: question.requiredAmount ?? null,
   });
 }
 
-/** The most recent run of the resource's workflow, if it completed within maxAge with status COMPLETED. */
+/**
+ * The owner's most recent run of the resource, if it completed within maxAge with status COMPLETED
+ * and one of its callers asked the same question: that caller's answer (no provider call).
+ */
 export async function findRecentResult(
   client: Client,
   input: BalanceCheckInput,
   maxAgeSeconds: number,
 ): Promise<{ ref: CheckRef; result: BalanceCheckResult } | undefined> {
-  const workflowId = balanceCheckWorkflowId(input.provider, input.resource);
+  const workflowId = balanceCheckWorkflowId(input.provider, input.resource, input.owner);
   let description;
   try {
     description = await withTemporalDeadline(client, () => client.workflow.getHandle(workflowId).describe()); // no runId: the latest run
@@ -40,47 +55,93 @@ export async function findRecentResult(
   const closedAt = description.closeTime?.getTime();
   if (description.status.name !== 'COMPLETED' || closedAt === undefined) return undefined;
   if (Date.now() - closedAt > maxAgeSeconds * 1000) return undefined;
-  if (description.memo?.question !== questionFingerprint(input)) return undefined;
-  const ref = { workflowId, runId: description.runId };
-  const result = (await withTemporalDeadline(client, () =>
-    client.workflow.getHandle(workflowId, ref.runId).result(),
-  )) as BalanceCheckResult;
-  return result.status === 'COMPLETED' ? { ref, result } : undefined;
+  const run = await withTemporalDeadline(client, () =>
+    client.workflow.getHandle<typeof balanceCheck>(workflowId, description.runId).result(),
+  );
+  if (run.status !== 'COMPLETED') return undefined;
+  const wanted = questionFingerprint(input);
+  const same = run.callers?.find((c) => !c.withdrawn && questionFingerprint(c.question) === wanted);
+  if (!same) return undefined;
+  const result = answerFor(run, same.callerId)!;
+  return { ref: { workflowId, runId: description.runId, callerId: same.callerId }, result };
 }
 
+const JOIN_ATTEMPTS = 20;
+const JOIN_RETRY_MS = 250;
+
+/**
+ * Starts the owner's refresh of the resource with this caller's question, or — when one is running —
+ * registers the question in it (the joinCheck Update: durable, in the run's history). A refresh that
+ * is just finishing takes no new question; the next attempt starts the next refresh.
+ */
 export async function startOrJoinCheck(
   client: Client,
   taskQueue: string,
   input: BalanceCheckInput,
 ): Promise<CheckRef> {
-  const workflowId = balanceCheckWorkflowId(input.provider, input.resource);
+  const owner = input.owner ?? DEFAULT_OWNER;
+  const callerId = input.callerId ?? randomUUID();
+  const workflowId = balanceCheckWorkflowId(input.provider, input.resource, owner);
+  const first: BalanceCheckInput = { ...input, owner, callerId };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const handle = await withTemporalDeadline(client, () => startRefresh(client, taskQueue, workflowId, first));
+      return { workflowId, runId: handle.firstExecutionRunId, callerId };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    try {
+      const joined = await withTemporalDeadline(client, () =>
+        client.workflow.getHandle(workflowId).executeUpdate(joinCheckUpdate, {
+          args: [
+            {
+              callerId,
+              requestedBy: input.requestedBy,
+              accountIds: input.accountIds,
+              fundingAccountId: input.fundingAccountId,
+              requiredAmount: input.requiredAmount,
+            },
+          ],
+        }),
+      );
+      return { workflowId, runId: joined.runId, callerId };
+    } catch (err) {
+      const type = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+      if (type === TOO_MANY_CALLERS)
+        throw problem(503, 'check-full', 'Too many callers share this check; retry shortly', undefined, {}, { 'Retry-After': '5' });
+      const closing = type === CHECK_FINISHED || err instanceof WorkflowNotFoundError;
+      if (!closing || attempt >= JOIN_ATTEMPTS) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, JOIN_RETRY_MS));
+  }
+}
+
+function startRefresh(client: Client, taskQueue: string, workflowId: string, input: BalanceCheckInput) {
   const resource = `${input.provider}:${input.resource.userId}:${input.resource.memberId ?? '-'}`;
-  const handle = await withTemporalDeadline(client, () =>
-    client.workflow.start('balanceCheck', {
-      taskQueue,
-      workflowId,
-      args: [input],
-      // Concurrent requests for one resource join the running check; a finished one may be followed by a new one.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      memo: { question: questionFingerprint(input) },
-      typedSearchAttributes: [
-        { key: providerKey, value: input.provider },
-        { key: userKey, value: input.resource.userId },
-        { key: resourceKey, value: resource },
-        { key: phaseKey, value: 'STARTING' },
-      ],
-      staticSummary: `${input.provider} balance check for ${resource}`,
-      staticDetails: [
-        `Requested by: ${input.requestedBy ?? 'unknown'}`,
-        input.accountIds ? `Accounts: ${input.accountIds.join(', ')}` : 'Accounts: all',
-        input.requiredAmount
-          ? `Can ${input.fundingAccountId} fund ${input.requiredAmount.amount} ${input.requiredAmount.currency} (minor units)?`
-          : '',
-      ]
-        .filter(Boolean)
-        .join('\n\n'),
-    }),
-  );
-  return { workflowId, runId: handle.firstExecutionRunId };
+  return client.workflow.start<typeof balanceCheck>('balanceCheck', {
+    taskQueue,
+    workflowId,
+    args: [input],
+    // One refresh per owner and resource: a running one is joined (above); a finished one may be followed.
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: [
+      { key: providerKey, value: input.provider },
+      { key: userKey, value: input.resource.userId },
+      { key: resourceKey, value: resource },
+      { key: phaseKey, value: 'STARTING' },
+    ],
+    staticSummary: `${input.provider} balance check for ${resource} (${input.owner})`,
+    staticDetails: [
+      `Owner: ${input.owner}`,
+      `First caller: ${input.requestedBy ?? 'unknown'}`,
+      input.accountIds ? `Accounts: ${input.accountIds.join(', ')}` : 'Accounts: all',
+      input.requiredAmount
+        ? `Can ${input.fundingAccountId} fund ${input.requiredAmount.amount} ${input.requiredAmount.currency} (minor units)?`
+        : '',
+      'Later callers join with the joinCheck update (see the history); current details list them all.',
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
+  });
 }

@@ -129,6 +129,7 @@ export async function runParked(
         provider: 'mx',
         resource: s.resource(200_000 + i),
         requestedBy: 'bench',
+        owner: 'bench',
         timeouts: { overallSeconds: 3600, mfaSeconds: 3000 },
       };
       refs[i] = await startOrJoinCheck(client, PARKED_TASK_QUEUE, input);

@@ -155,6 +155,7 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
     apiKeys: [
       {
         name: 'bench',
+        owner: 'bench',
         sha256: hashApiKey(BENCH_API_KEY),
         scopes: ['read', 'write', 'events'],
         ratePerMinute: BENCH_RATE_PER_MINUTE,
@@ -267,6 +268,7 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
         provider: 'mx',
         resource: s.resource(60_000 + i),
         requestedBy: 'bench',
+        owner: 'bench',
       });
       return true;
     });

@@ -9,10 +9,10 @@ import {
   balanceCheckWorkflowId,
   TASK_QUEUE,
   type BalanceCheckInput,
-  type BalanceCheckResult,
 } from '../contracts/balance-check';
 import { phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
 import { startOrJoinCheck } from '../api/start-check';
+import { answerOf } from '../test/helpers/answers';
 import { scenario } from '../test/reliability/scenarios';
 import type { TrivialActivities } from './trivial-workflow';
 
@@ -127,11 +127,9 @@ export async function startTrivialWorker(
 export function realCheck(client: Client, base: number) {
   const s = scenario('mx-webhook');
   return async (i: number) => {
-    const input: BalanceCheckInput = { provider: 'mx', resource: s.resource(base + i), requestedBy: 'bench' };
+    const input: BalanceCheckInput = { provider: 'mx', resource: s.resource(base + i), requestedBy: 'bench', owner: 'bench' };
     const ref = await startOrJoinCheck(client, TASK_QUEUE, input);
-    const result = (await client.workflow
-      .getHandle(ref.workflowId, ref.runId)
-      .result()) as BalanceCheckResult;
+    const result = await answerOf(client.workflow.getHandle(ref.workflowId, ref.runId), ref.callerId);
     return result.status === 'COMPLETED';
   };
 }

@@ -32,18 +32,57 @@ export interface CheckTimeouts {
   maxPollIntervalSeconds?: number;
 }
 
-export interface BalanceCheckInput {
-  provider: ProviderName;
-  resource: ResourceRef;
+/** One caller's question about a refresh: which accounts, and (optionally) a funding question. */
+export interface CheckQuestion {
   /** Only return (and judge) these provider account ids. */
   accountIds?: string[];
   /** With requiredAmount: answer "can this account fund this amount?". */
   fundingAccountId?: string;
   requiredAmount?: Money;
+}
+
+/**
+ * Starts the shared refresh of one resource for one owner. The top-level question is the first
+ * caller's; callers who join later register theirs with the joinCheck Update.
+ */
+export interface BalanceCheckInput extends CheckQuestion {
+  provider: ProviderName;
+  resource: ResourceRef;
   timeouts?: CheckTimeouts;
   /** Who asked (API key name / service), shown to operators. */
   requestedBy?: string;
+  /** The tenant (API key owner) the check belongs to; part of the workflow id. */
+  owner?: string;
+  /** The first caller's id (its check id names it); FIRST_CALLER_ID when absent. */
+  callerId?: string;
 }
+
+/** A caller joining a running refresh: its own id and question. */
+export interface CallerRegistration extends CheckQuestion {
+  callerId: string;
+  requestedBy?: string;
+}
+
+/** A registered caller, as the workflow keeps it (and returns it in the run result). */
+export interface CallerRecord {
+  callerId: string;
+  requestedBy?: string;
+  question: CheckQuestion;
+  joinedAt: string;
+  /** The caller canceled its check (DELETE); the refresh goes on while other callers remain. */
+  withdrawn: boolean;
+}
+
+/** Joining answers with the run that will answer the question. */
+export interface CallerJoined {
+  callerId: string;
+  runId: string;
+}
+
+/** The default caller id of a check started without one (direct workflow starts, old histories). */
+export const FIRST_CALLER_ID = 'first';
+/** Callers one refresh accepts; the API answers 503 beyond (a run result stays small). */
+export const MAX_CALLERS_PER_CHECK = 100;
 
 export type CheckStatus =
   'COMPLETED' | 'FAILED' | 'ACTION_REQUIRED' | 'NOT_SUPPORTED' | 'TIMED_OUT' | 'CANCELED';
@@ -103,6 +142,7 @@ export interface Sufficiency {
   reason?: Reason;
 }
 
+/** One caller's answer: its own accounts, its own sufficiency decision. */
 export interface BalanceCheckResult {
   status: CheckStatus;
   provider: ProviderName;
@@ -117,6 +157,21 @@ export interface BalanceCheckResult {
   /** How many provider events (signals) the check accepted. */
   eventsAccepted: number;
   mfaRounds: number;
+}
+
+/** A caller's record with the status its answer has (CANCELED when it withdrew). */
+export interface CallerOutcome extends CallerRecord {
+  status: CheckStatus;
+  sufficiency?: Sufficiency;
+}
+
+/**
+ * What a balanceCheck run returns: the refresh's shared outcome (every account read) and each
+ * caller's outcome. A caller's answer is `answerFor(run, callerId)` (workflows/answers.ts).
+ */
+export interface BalanceCheckRun extends Omit<BalanceCheckResult, 'sufficiency'> {
+  owner?: string;
+  callers: CallerOutcome[];
 }
 
 /** A challenge as shown to the caller: labels and options, never answers. */
@@ -141,6 +196,11 @@ export interface BalanceCheckState {
   deadline: string;
   mfaDeadline: string | null;
   startedAt: string;
+  /** Callers registered on the refresh (withdrawn ones included). */
+  callers: number;
+  /** The asking caller as the workflow knows it; null when the id is not one of its callers. */
+  caller: CallerRecord | null;
+  /** The asking caller's answer, once the refresh has ended. */
   result: BalanceCheckResult | null;
 }
 
@@ -165,6 +225,8 @@ export interface MfaAnswer {
 
 export interface MfaSubmission {
   answers: MfaAnswer[];
+  /** The caller answering (its check id names it); an unknown or withdrawn caller is refused. */
+  callerId?: string;
 }
 
 export interface MfaAccepted {
@@ -175,9 +237,41 @@ export interface MfaAccepted {
 /** Failure types of MFA update rejections; the API maps NotAwaitingMfa → 409, InvalidMfaAnswer → 422. */
 export const MFA_NOT_AWAITING = 'NotAwaitingMfa';
 export const MFA_INVALID_ANSWER = 'InvalidMfaAnswer';
+/** Update rejections about callers: not one of this check's callers (→ 404), the check has ended (→ 409), full (→ 503). */
+export const UNKNOWN_CALLER = 'UnknownCaller';
+export const CHECK_FINISHED = 'CheckFinished';
+export const TOO_MANY_CALLERS = 'TooManyCallers';
 
 export const TASK_QUEUE = 'balance-check';
 
-export function balanceCheckWorkflowId(provider: ProviderName, resource: ResourceRef): string {
-  return ['balance-check', provider, resource.userId, resource.memberId ?? '-'].join(':');
+/** Owners (tenants) are API key owners: letters, digits, . _ - (no ':', which separates id parts). */
+export const OWNER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+/** The owner of checks started without one (direct workflow starts in tests and tools). */
+export const DEFAULT_OWNER = 'default';
+
+/**
+ * One refresh per (owner, resource): `balance-check:<owner>:<provider>:<user>:<member|->`. Two owners
+ * never share a workflow, so one tenant can neither see, answer, nor cancel another tenant's refresh.
+ */
+export function balanceCheckWorkflowId(
+  provider: ProviderName,
+  resource: ResourceRef,
+  owner: string = DEFAULT_OWNER,
+): string {
+  return ['balance-check', owner, provider, resource.userId, resource.memberId ?? '-'].join(':');
+}
+
+export interface ParsedWorkflowId {
+  owner: string;
+  provider: string;
+  resource: ResourceRef;
+}
+
+/** The inverse of balanceCheckWorkflowId; undefined for any other id. */
+export function parseBalanceCheckWorkflowId(workflowId: string): ParsedWorkflowId | undefined {
+  const parts = workflowId.split(':');
+  if (parts.length !== 5 || parts[0] !== 'balance-check') return undefined;
+  const [, owner, provider, userId, member] = parts as [string, string, string, string, string];
+  if (!OWNER_PATTERN.test(owner) || !provider || !userId || !member) return undefined;
+  return { owner, provider, resource: member === '-' ? { userId } : { userId, memberId: member } };
 }

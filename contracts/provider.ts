@@ -93,6 +93,13 @@ export interface BalancesRequest extends RefreshRef {
   withPending?: boolean;
 }
 
+/** A status read that also reads the balances when the refresh has succeeded (one activity, not two). */
+export interface StatusAndBalances {
+  status: RefreshStatus;
+  /** Present when status.state is SUCCEEDED. */
+  balances?: NormalizedBalance[];
+}
+
 export interface ChallengeAnswerRequest extends RefreshRef {
   answers: MfaAnswer[];
 }

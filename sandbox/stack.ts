@@ -39,6 +39,13 @@ export interface SandboxStackOptions {
 
 /** The sandbox's API key (`Authorization: Bearer sandbox-api-key`) when no apiKeys are given. */
 export const SANDBOX_API_KEY = 'sandbox-api-key';
+/** The sandbox key's configuration: owner `sandbox`, every scope. */
+export const SANDBOX_KEY_CONFIG: ApiDeps['apiKeys'][number] = {
+  name: 'sandbox',
+  owner: 'sandbox',
+  sha256: hashApiKey(SANDBOX_API_KEY),
+  scopes: ['read', 'write', 'events'],
+};
 
 export interface SandboxStack {
   apiUrl: string;
@@ -79,9 +86,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     taskQueue: opts.taskQueue,
     webhookProviders,
     logger: opts.logger ?? (opts.log ? forwardingLogger(opts.log) : undefined),
-    apiKeys: opts.apiKeys ?? [
-      { name: 'sandbox', sha256: hashApiKey(SANDBOX_API_KEY), scopes: ['read', 'write', 'events'] },
-    ],
+    apiKeys: opts.apiKeys ?? [SANDBOX_KEY_CONFIG],
     ratePerMinute: opts.ratePerMinute,
     updateDeadlineMs: opts.updateDeadlineMs,
   });

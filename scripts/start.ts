@@ -14,7 +14,7 @@ import { loadTemporalSettings } from '../config/temporal';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-telemetry';
 import { parseApiKeys } from '../api/auth';
-import { SANDBOX_API_KEY, startSandboxStack } from '../sandbox/stack';
+import { SANDBOX_API_KEY, SANDBOX_KEY_CONFIG, startSandboxStack } from '../sandbox/stack';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { startTemporalDevServer } from './dev-server';
 
@@ -117,8 +117,8 @@ async function main(): Promise<void> {
     dataConverter,
     ...(bundle ? { workflowBundle: await bundle } : {}),
     logger: log.child({ component: 'api' }),
-    // API_KEYS (hashes, as in production) when set; otherwise the stack's known sandbox key.
-    ...(apiKeys.length ? { apiKeys } : {}),
+    // The sandbox key, plus API_KEYS (hashes, as in production) to try several tenants by hand.
+    apiKeys: [SANDBOX_KEY_CONFIG, ...apiKeys],
   });
   closers.push({ name: 'sandbox stack (worker, API, simulators)', close: () => stack.close() });
 
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     codecEndpoint: codecServer.endpoint,
     metricsUrl: `http://${metricsAddress}/metrics`,
     namespace,
-    apiKey: apiKeys.length ? undefined : SANDBOX_API_KEY,
+    apiKey: SANDBOX_API_KEY,
   });
 }
 

@@ -1,42 +1,27 @@
-// balanceCheck: refresh a provider resource, wait (webhook signal or durable-timer poll), answer
-// MFA through an Update, read normalized balances, and answer with a typed result.
+// balanceCheck: refresh a provider resource once, wait (webhook signal or durable-timer poll), answer
+// MFA through an Update, read normalized balances, and answer every caller's own question.
 import * as wf from '@temporalio/workflow';
-import type { createActivities } from '../activities';
 import type {
   BalanceCheckInput,
-  BalanceCheckResult,
-  CheckPhase,
+  BalanceCheckRun,
   CheckStatus,
   NormalizedBalance,
   Reason,
 } from '../contracts/balance-check';
 import type { RefreshRef, RefreshStart, RefreshStatus } from '../contracts/provider';
 import { outcomeKey, phaseKey } from '../contracts/search-attributes';
-import { decideSufficiency } from '../money/sufficiency';
 import { recordCheckOutcome } from '../observability/check-outcomes';
-import { NON_RETRYABLE_PROVIDER_ERRORS } from '../providers/http/errors';
+import { acts, withSummary } from './activity-options';
 import { CheckState } from './check-state';
-import { answerChallengesUpdate, providerEventSignal, statusQuery } from './definitions';
-import { resolveOptionValues, validateMfaSubmission } from './mfa';
+import { registerHandlers } from './handlers';
 import { reasonFromActivityFailure } from './outcome';
 import { pollDelayMs, pollSchedule } from './poll-schedule';
+import { describeDone, describeWaiting, setPhase } from './visibility';
 
 const DEFAULT_OVERALL_S = 600;
 const DEFAULT_MFA_S = 300;
-const ACTIVITY_OPTIONS: wf.ActivityOptions = {
-  // Provider calls time out at 10 s; a worker that dies mid-call frees the check after this.
-  startToCloseTimeout: '20 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: NON_RETRYABLE_PROVIDER_ERRORS,
-  },
-};
-const acts = wf.proxyActivities<ReturnType<typeof createActivities>>(ACTIVITY_OPTIONS);
 
-/** Thrown inside the story to end it with a result. */
+/** How a check ends: its status, why, and the balances read (if any). */
 class Finish {
   constructor(
     readonly status: CheckStatus,
@@ -45,60 +30,52 @@ class Finish {
   ) {}
 }
 
-export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceCheckResult> {
+type CachedReasons = { accountId: string; reason: Reason }[];
+
+export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceCheckRun> {
   const startedAt = Date.now();
   const state = new CheckState(
     input,
     startedAt,
     startedAt + (input.timeouts?.overallSeconds ?? DEFAULT_OVERALL_S) * 1000,
   );
-  // Handlers first: a signal or update may already be waiting in the first workflow task.
-  wf.setHandler(statusQuery, () => state.view());
-  wf.setHandler(providerEventSignal, (event) => state.acceptEvent(event));
-  wf.setHandler(
-    answerChallengesUpdate,
-    async (submission) => {
-      const round = state.mfaRounds + 1;
-      state.pendingSubmission = resolveOptionValues(state, submission);
-      await wf.condition(() => state.answeredRounds >= round || state.result !== null);
-      if (state.answeredRounds < round) {
-        throw wf.ApplicationFailure.nonRetryable(
-          state.answerError ?? 'The check ended before the answers were sent',
-          'NotAwaitingMfa',
-        );
-      }
-      return { accepted: true as const, round };
-    },
-    { validator: (submission) => validateMfaSubmission(state, submission) },
-  );
+  registerHandlers(state);
+  // The provider wait runs in its own scope: the last caller withdrawing cancels it.
+  const refresh = new wf.CancellationScope();
+  state.cancelRefresh = () => refresh.cancel();
+  const finish = await refresh.run(() => runCheck(state)).catch(finishFromError);
 
-  let outcome: Finish;
-  try {
-    outcome = await runCheck(state);
-  } catch (err) {
-    if (err instanceof Finish) outcome = err;
-    else if (wf.isCancellation(err))
-      outcome = new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
-    else {
-      const failed = reasonFromActivityFailure(err);
-      if (!failed) throw err; // a bug, not a provider outcome: let the workflow task fail and be fixed
-      outcome = new Finish(failed.timedOut ? 'TIMED_OUT' : 'FAILED', failed.reason);
-    }
-  }
-  const result = buildResult(state, outcome);
-  state.result = result;
-  recordCheckOutcome(wf.metricMeter, result); // replay-safe: the workflow meter skips replays
+  state.outcome = {
+    status: finish.status,
+    provider: input.provider,
+    resource: input.resource,
+    ...(input.owner ? { owner: input.owner } : {}),
+    ...(finish.reason ? { reason: finish.reason } : {}),
+    balances: finish.balances,
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(Date.now()).toISOString(),
+    polls: state.polls,
+    eventsAccepted: state.eventsAccepted,
+    mfaRounds: state.mfaRounds,
+  };
+  recordCheckOutcome(wf.metricMeter, state.outcome); // replay-safe: the workflow meter skips replays
   setPhase(state, 'DONE');
   wf.upsertSearchAttributes([
     { key: phaseKey, value: 'DONE' },
-    { key: outcomeKey, value: result.status },
+    { key: outcomeKey, value: finish.status },
   ]);
-  wf.setCurrentDetails(
-    `**${result.status}**${result.reason ? ` — ${result.reason.code}: ${result.reason.message}` : ''}`,
-  );
-  // Let an in-flight MFA update see the result before the run closes (even after cancellation).
+  describeDone(state);
+  // Let in-flight updates (MFA answers, joins) see the outcome before the run closes.
   await wf.CancellationScope.nonCancellable(() => wf.condition(wf.allHandlersFinished));
-  return result;
+  return state.run();
+}
+
+/** Cancellation and provider failures are outcomes; anything else is a bug that must fail the task. */
+function finishFromError(err: unknown): Finish {
+  if (wf.isCancellation(err)) return new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
+  const failed = reasonFromActivityFailure(err);
+  if (!failed) throw err;
+  return new Finish(failed.timedOut ? 'TIMED_OUT' : 'FAILED', failed.reason);
 }
 
 async function runCheck(state: CheckState): Promise<Finish> {
@@ -125,7 +102,7 @@ async function runCheck(state: CheckState): Promise<Finish> {
   state.refreshStartedAt = Date.parse(start.startedAt);
   state.refreshId = start.refreshId;
   const ineligible = (start.accounts ?? []).filter((a) => !a.eligible && a.reason);
-  const cachedReasons = ineligible.map((a) => ({ accountId: a.accountId, reason: a.reason! }));
+  const cachedReasons: CachedReasons = ineligible.map((a) => ({ accountId: a.accountId, reason: a.reason! }));
 
   if (start.state === 'ACTION_REQUIRED') {
     // v2: also return the last known balances (CACHED, with the reason). Guarded: checks recorded
@@ -141,7 +118,9 @@ async function runCheck(state: CheckState): Promise<Finish> {
     return new Finish('NOT_SUPPORTED', start.reason, cached);
   }
 
-  const status = await waitForRefresh(state, ref, start);
+  const end = await waitForRefresh(state, ref, start, cachedReasons);
+  if (end instanceof Finish) return end;
+  const { status } = end;
   if (status.state === 'FAILED') {
     const reason = status.reason ?? {
       code: `PROVIDER_${status.providerStatus}`,
@@ -151,16 +130,22 @@ async function runCheck(state: CheckState): Promise<Finish> {
     return new Finish('FAILED', reason, cached);
   }
   if (status.state === 'ACTION_REQUIRED') return new Finish('ACTION_REQUIRED', status.reason);
-  const balances = await readBalances(state, ref, true, [...cachedReasons, ...(status.failedAccounts ?? [])]);
+  const balances =
+    end.balances ?? (await readBalances(state, ref, true, [...cachedReasons, ...(status.failedAccounts ?? [])]));
   return new Finish('COMPLETED', undefined, balances);
 }
 
-/** Waits until the refresh ends: a trusted completion event, or a status read (timer- or event-driven). */
+/**
+ * Waits until the refresh ends. A webhook wakes it at once; a durable timer otherwise fires the next
+ * status read. Only a completion naming this refresh ends the wait without a status read (see
+ * CheckState.decideWake); a status read that finds the refresh done also reads the balances.
+ */
 async function waitForRefresh(
   state: CheckState,
   ref: RefreshRef,
   start: RefreshStart,
-): Promise<RefreshStatus> {
+  cachedReasons: CachedReasons,
+): Promise<Finish | { status: RefreshStatus; balances?: NormalizedBalance[] }> {
   setPhase(state, 'REFRESHING');
   const schedule = pollSchedule(start.polling, state.input.timeouts);
   let attempt = 0;
@@ -169,7 +154,7 @@ async function waitForRefresh(
   for (;;) {
     const remaining = state.deadline - Date.now();
     if (remaining <= 0)
-      throw new Finish('TIMED_OUT', {
+      return new Finish('TIMED_OUT', {
         code: 'REFRESH_TIMEOUT',
         message: 'The provider did not finish the refresh before the deadline',
       });
@@ -180,56 +165,50 @@ async function waitForRefresh(
       summary: `Next ${state.input.provider} status poll`,
     });
     state.nextPollAt = null;
-    let trustedCompletion = false;
     if (woken) {
-      const events = state.takeRelevantEvents();
-      // Only stale/foreign events, or "refresh started" news (Meld UPDATING): keep waiting, same schedule.
-      if (events.every((e) => e.kind === 'REFRESH_STARTED')) continue;
-      // A completion stamped before this refresh began (inside the skew allowance) may be the previous
-      // refresh's: let a status read decide. patched(): runs recorded before this rule replay as they were.
-      trustedCompletion =
-        start.polling.trustCompletionEvent &&
-        events.some(
-          (e) =>
-            e.kind === 'REFRESH_COMPLETED' &&
-            !(state.predatesRefresh(e) && wf.patched('distrust-completion-before-refresh-start')),
-        );
-      if (!trustedCompletion) {
-        // Honour the provider's floor between status reads even when events arrive quickly.
-        const wait = lastReadAt + schedule.firstMs - Date.now();
-        if (wait > 0) await wf.sleep(wait, { summary: 'Respect provider poll floor' });
-      }
+      const decision = state.decideWake(state.takeRelevantEvents(), start.polling.trustCompletionEvent);
+      if (decision === 'KEEP_WAITING') continue;
+      if (decision === 'COMPLETED') return { status: { state: 'SUCCEEDED', providerStatus: 'COMPLETION_EVENT' } };
+      // Honour the provider's floor between status reads even when events arrive quickly.
+      const wait = lastReadAt + schedule.firstMs - Date.now();
+      if (wait > 0) await wf.sleep(wait, { summary: 'Respect provider poll floor' });
     } else {
       if (Date.now() >= state.deadline) continue;
       state.polls++;
       attempt++;
     }
-    const status: RefreshStatus = trustedCompletion
-      ? { state: 'SUCCEEDED', providerStatus: 'COMPLETION_EVENT' }
-      : await acts.readRefreshStatus.executeWithOptions(
-          withSummary(state, `Read ${state.input.provider} refresh status`),
-          [ref],
-        );
+    const read = await acts.readStatusAndBalances.executeWithOptions(
+      withSummary(state, `Read ${state.input.provider} refresh status`),
+      [{ ...balanceRead(state, ref), refreshed: true, cachedReasons }],
+    );
+    const { status } = read;
     lastReadAt = Date.now();
     state.providerStatus = status.providerStatus;
     if (status.state === 'FAILED') {
       failuresSeen++;
-      if (failuresSeen >= start.polling.failureConfirmations) return status;
+      if (failuresSeen >= start.polling.failureConfirmations) return read;
       attempt = 0; // confirm soon
       continue;
     }
     failuresSeen = 0;
     if (status.state === 'CHALLENGED') {
-      await answerChallenges(state, ref, status);
+      state.challengeSeen = true;
+      const timedOut = await answerChallenges(state, ref, status);
+      if (timedOut) return timedOut;
       attempt = 0; // the provider resumes now: look again soon
       setPhase(state, 'REFRESHING');
       continue;
     }
-    if (status.state !== 'RUNNING') return status;
+    if (status.state !== 'RUNNING') return read;
   }
 }
 
-async function answerChallenges(state: CheckState, ref: RefreshRef, status: RefreshStatus): Promise<void> {
+/** One MFA round: expose the challenges, wait for the Update's answers, send them. */
+async function answerChallenges(
+  state: CheckState,
+  ref: RefreshRef,
+  status: RefreshStatus,
+): Promise<Finish | undefined> {
   state.challenges =
     status.challenges && status.challenges.length > 0
       ? status.challenges
@@ -240,12 +219,9 @@ async function answerChallenges(state: CheckState, ref: RefreshRef, status: Refr
   const answered = await wf.condition(
     () => state.pendingSubmission !== null,
     state.mfaDeadline - Date.now(),
-    {
-      summary: 'Wait for MFA answers',
-    },
+    { summary: 'Wait for MFA answers' },
   );
-  if (!answered)
-    throw new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
+  if (!answered) return new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
   setPhase(state, 'ANSWERING_MFA');
   const submission = state.pendingSubmission!;
   try {
@@ -261,27 +237,31 @@ async function answerChallenges(state: CheckState, ref: RefreshRef, status: Refr
   state.pendingSubmission = null;
   state.challenges = [];
   state.mfaDeadline = null;
+  return undefined;
+}
+
+/** What a balance read covers: every caller's accounts, pending amounts when someone asks for funding. */
+function balanceRead(state: CheckState, ref: RefreshRef) {
+  const accountIds = state.accountsToRead();
+  const withPending = state.callers.some((c) => !c.withdrawn && c.question.fundingAccountId !== undefined);
+  return { ...ref, accountIds, withPending };
 }
 
 async function readBalances(
   state: CheckState,
   ref: RefreshRef,
   refreshed: boolean,
-  cachedReasons: { accountId: string; reason: Reason }[],
+  cachedReasons: CachedReasons,
 ): Promise<NormalizedBalance[]> {
   setPhase(state, 'READING_BALANCES');
   return acts.listBalances.executeWithOptions(
     withSummary(state, refreshed ? 'Read refreshed balances' : 'Read cached balances'),
-    [{ ...ref, refreshed, cachedReasons, withPending: state.input.fundingAccountId !== undefined }],
+    [{ ...balanceRead(state, ref), refreshed, cachedReasons }],
   );
 }
 
 /** After a failed refresh, the last known balances are still worth returning (marked CACHED). */
-async function readBalancesBestEffort(
-  state: CheckState,
-  ref: RefreshRef,
-  cachedReasons: { accountId: string; reason: Reason }[],
-) {
+async function readBalancesBestEffort(state: CheckState, ref: RefreshRef, cachedReasons: CachedReasons) {
   try {
     return await readBalances(state, ref, false, cachedReasons);
   } catch (err) {
@@ -294,75 +274,4 @@ async function readBalancesBestEffort(
 /** A reason that applies to every account ('*' is resolved by the provider when listing). */
 function allAccounts(reason: Reason) {
   return [{ accountId: '*', reason }];
-}
-
-function buildResult(state: CheckState, outcome: Finish): BalanceCheckResult {
-  const { input } = state;
-  const balances = input.accountIds
-    ? outcome.balances.filter((b) => input.accountIds!.includes(b.accountId))
-    : outcome.balances;
-  const wantsSufficiency = input.fundingAccountId !== undefined && input.requiredAmount !== undefined;
-  return {
-    status: outcome.status,
-    provider: input.provider,
-    resource: input.resource,
-    ...(outcome.reason ? { reason: outcome.reason } : {}),
-    balances,
-    ...(wantsSufficiency ? { sufficiency: sufficiencyFor(balances, input, outcome) } : {}),
-    startedAt: new Date(state.startedAt).toISOString(),
-    finishedAt: new Date(Date.now()).toISOString(),
-    polls: state.polls,
-    eventsAccepted: state.eventsAccepted,
-    mfaRounds: state.mfaRounds,
-  };
-}
-
-/** With no balances to judge, the check's own outcome is the reason the decision is UNKNOWN. */
-function sufficiencyFor(balances: NormalizedBalance[], input: BalanceCheckInput, outcome: Finish) {
-  const decision = decideSufficiency(balances, input.fundingAccountId!, input.requiredAmount!);
-  if (balances.length === 0 && outcome.reason && decision.decision === 'UNKNOWN')
-    return { ...decision, reason: outcome.reason };
-  return decision;
-}
-
-/** Phases that last a moment: visible in the status query and current details, not worth an upsert. */
-const TRANSIENT_PHASES: CheckPhase[] = ['ANSWERING_MFA', 'READING_BALANCES'];
-
-function setPhase(state: CheckState, phase: CheckPhase): void {
-  if (state.phase === phase) return;
-  state.phase = phase;
-  // Each upsert is a billable action: transient phases are skipped, and DONE goes out together with
-  // the outcome status in one upsert. (Not behind patched(): in SDK 1.24 every patch also upserts
-  // TemporalChangeVersion, which would cost the action this saves; histories were re-recorded.)
-  if (TRANSIENT_PHASES.includes(phase) || phase === 'DONE') return;
-  wf.upsertSearchAttributes([{ key: phaseKey, value: phase }]);
-}
-
-function describeWaiting(state: CheckState): void {
-  const at = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString());
-  const lines =
-    state.phase === 'WAITING_FOR_MFA'
-      ? [
-          `**Waiting for MFA** since ${at(Date.now())}, answer by ${at(state.mfaDeadline)}`,
-          `Challenges: ${state.challenges.map((c) => c.label).join('; ')}`,
-        ]
-      : [
-          `**Waiting for ${state.input.provider} refresh** (webhook or poll)`,
-          `Next poll at ${at(state.nextPollAt)}`,
-        ];
-  lines.push(
-    `Polls so far: ${state.polls}`,
-    `Last provider status: ${state.providerStatus ?? '—'}`,
-    `Deadline: ${at(state.deadline)}`,
-  );
-  wf.setCurrentDetails(lines.join('\n\n'));
-}
-
-/** Activity options with a UI summary; retries stop at the check's deadline (never before 15 s). */
-function withSummary(state: CheckState, summary: string): wf.ActivityOptions {
-  return {
-    ...ACTIVITY_OPTIONS,
-    summary,
-    scheduleToCloseTimeout: Math.max(state.deadline - Date.now(), 15_000),
-  };
 }

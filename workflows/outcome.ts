@@ -2,15 +2,7 @@
 import { RetryState } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { Reason } from '../contracts/balance-check';
-
-const CODES: Record<string, string> = {
-  ProviderRetryableError: 'PROVIDER_UNAVAILABLE',
-  ProviderAuthError: 'PROVIDER_AUTH_FAILED',
-  ProviderNotFoundError: 'PROVIDER_RESOURCE_NOT_FOUND',
-  ProviderRejectedError: 'PROVIDER_REJECTED',
-  ProviderInvalidResponseError: 'PROVIDER_INVALID_RESPONSE',
-  ProviderThrottledError: 'PROVIDER_THROTTLED',
-};
+import { PROVIDER_ERROR_CODES as CODES } from '../contracts/provider-errors';
 
 /** The reason for an activity that failed for good; undefined when `err` is not an activity failure. */
 export function reasonFromActivityFailure(err: unknown): { reason: Reason; timedOut: boolean } | undefined {

@@ -8,11 +8,12 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { MFA_INVALID_ANSWER, MFA_NOT_AWAITING } from '../../contracts/balance-check';
+import { MFA_INVALID_ANSWER, MFA_NOT_AWAITING, UNKNOWN_CALLER } from '../../contracts/balance-check';
 import { answerChallengesUpdate } from '../../workflows/definitions';
 import { requireScope } from '../auth';
 import { problem, validationProblem } from '../problem';
 import { MfaBody } from '../schemas';
+import { describeCheck, notFound } from '../check-view';
 import { checkRefParam } from './checks';
 
 export interface CheckMfaDeps {
@@ -24,16 +25,20 @@ export interface CheckMfaDeps {
 export function createCheckMfaRouter(deps: CheckMfaDeps): Router {
   const router = Router();
   router.post('/:id/mfa', requireScope('write'), async (req, res) => {
-    const ref = checkRefParam(req);
+    const ref = checkRefParam(req, res);
     const parsed = MfaBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const handle = deps.client.workflow.getHandle(ref.workflowId, ref.runId);
     try {
       const accepted = await deps.client.withDeadline(Date.now() + (deps.updateDeadlineMs ?? 15_000), () =>
-        handle.executeUpdate(answerChallengesUpdate, { args: [parsed.data] }),
+        handle.executeUpdate(answerChallengesUpdate, { args: [{ ...parsed.data, callerId: ref.callerId }] }),
       );
       res.status(200).json(accepted);
     } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        await describeCheck(deps.client, ref); // 404 when the run does not exist at all
+        throw problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', 'The check has finished');
+      }
       throw mfaProblem(err);
     }
   });
@@ -44,16 +49,9 @@ function mfaProblem(err: unknown) {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     if (err.cause.type === MFA_NOT_AWAITING)
       return problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', err.cause.message);
+    if (err.cause.type === UNKNOWN_CALLER) return notFound();
     if (err.cause.type === MFA_INVALID_ANSWER)
       return problem(422, 'invalid-mfa-answer', 'The MFA answers were rejected', err.cause.message);
-  }
-  if (err instanceof WorkflowNotFoundError) {
-    return problem(
-      409,
-      'not-awaiting-mfa',
-      'The check is not waiting for MFA',
-      'The check has finished or does not exist',
-    );
   }
   const code = (err as { code?: number }).code;
   if (

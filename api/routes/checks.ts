@@ -1,14 +1,22 @@
-// /v1/balance-checks: start (idempotent; reuse / join / long-poll), read, cancel.
+// /v1/balance-checks: start (idempotent; reuse / join / long-poll), read, cancel — each caller sees
+// only its own checks (the API key's owner), answered for its own question.
 import { Router, type Request, type Response } from 'express';
-import type { Client } from '@temporalio/client';
-import type { BalanceCheckInput } from '../../contracts/balance-check';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { CHECK_FINISHED, UNKNOWN_CALLER, type BalanceCheckInput } from '../../contracts/balance-check';
+import { withdrawCallerUpdate } from '../../workflows/definitions';
 import { requireScope, type ApiKey } from '../auth';
-import { decodeCheckId, encodeCheckId } from '../check-id';
-import { awaitResult, describeCheck, doneView, readCheck, runningView, type CheckRef } from '../check-view';
+import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
+import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
 import { IdempotencyKeyHeader, parsePreferWait, StartCheckBody } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
+import { withTemporalDeadline } from '../temporal-deadline';
 
 export interface ChecksDeps {
   client: Client;
@@ -17,12 +25,14 @@ export interface ChecksDeps {
   onCheckStarted?: (provider: string) => void;
 }
 
-const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref.workflowId, ref.runId)}`;
+const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref)}`;
 
-export function checkRefParam(req: Request): CheckRef {
+/** The check named by the path, if it belongs to the caller's owner; 404 otherwise (never "forbidden"). */
+export function checkRefParam(req: Request, res: Response): CheckRef {
   const ref = decodeCheckId(String(req.params.id));
-  if (!ref) throw problem(404, 'not-found', 'No such balance check', 'The id is not a balance check id');
-  return ref;
+  const apiKey = res.locals.apiKey as ApiKey;
+  if (!ref || ref.owner !== apiKey.owner) throw notFound();
+  return { workflowId: ref.workflowId, runId: ref.runId, callerId: ref.callerId };
 }
 
 export function createChecksRouter(deps: ChecksDeps): Router {
@@ -37,10 +47,10 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     const wait = parsePreferWait(req.get('prefer'));
     const apiKey = res.locals.apiKey as ApiKey;
     const { maxAgeSeconds, ...question } = parsed.data;
-    const input: BalanceCheckInput = { ...question, requestedBy: apiKey.name };
+    const input: BalanceCheckInput = { ...question, requestedBy: apiKey.name, owner: apiKey.owner };
 
     const bodyHash = canonicalHash(parsed.data);
-    const storeKey = idempotencyKey.data ? `${apiKey.name}\n${idempotencyKey.data}` : undefined;
+    const storeKey = idempotencyKey.data ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}` : undefined;
     if (storeKey) {
       const claim = await deps.idempotency.claim(storeKey, bodyHash);
       if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
@@ -50,8 +60,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
       const recent =
         maxAgeSeconds !== undefined ? await findRecentResult(client, input, maxAgeSeconds) : undefined;
       if (recent) {
-        if (storeKey)
-          await deps.idempotency.complete(storeKey, encodeCheckId(recent.ref.workflowId, recent.ref.runId));
+        if (storeKey) await deps.idempotency.complete(storeKey, encodeCheckId(recent.ref));
         res
           .status(200)
           .set({ Location: location(recent.ref), 'X-Balance-Check-Reused': 'true' })
@@ -63,7 +72,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
       if (storeKey) await deps.idempotency.release(storeKey);
       throw err;
     }
-    if (storeKey) await deps.idempotency.complete(storeKey, encodeCheckId(ref.workflowId, ref.runId));
+    if (storeKey) await deps.idempotency.complete(storeKey, encodeCheckId(ref));
     deps.onCheckStarted?.(input.provider);
     await answerStarted(res, ref, wait);
   });
@@ -114,24 +123,33 @@ export function createChecksRouter(deps: ChecksDeps): Router {
   }
 
   router.get('/:id', requireScope('read'), async (req, res) => {
-    res.json(await readCheck(client, checkRefParam(req)));
+    res.json(await readCheck(client, checkRefParam(req, res)));
   });
 
+  /** Withdraws this caller; the provider wait is canceled when it was the last caller. */
   router.delete('/:id', requireScope('write'), async (req, res) => {
-    const ref = checkRefParam(req);
+    const ref = checkRefParam(req, res);
     const description = await describeCheck(client, ref);
-    if (description.status.name !== 'RUNNING') {
-      throw problem(
-        409,
-        'check-finished',
-        'The check has already finished',
-        `Its workflow is ${description.status.name}`,
+    if (description.status.name !== 'RUNNING') throw finished(description.status.name);
+    try {
+      await withTemporalDeadline(client, () =>
+        client.workflow.getHandle(ref.workflowId, ref.runId).executeUpdate(withdrawCallerUpdate, {
+          args: [ref.callerId],
+        }),
       );
+    } catch (err) {
+      const type =
+        err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+      if (type === UNKNOWN_CALLER) throw notFound();
+      if (type === CHECK_FINISHED || err instanceof WorkflowNotFoundError) throw finished('COMPLETED');
+      throw err;
     }
-    // The workflow turns cancellation into a CANCELED result (and cancels the provider wait).
-    await client.workflow.getHandle(ref.workflowId, ref.runId).cancel();
     res.status(202).set('Location', location(ref)).json(runningView(ref, 'CANCELING'));
   });
 
   return router;
+}
+
+function finished(workflowStatus: string) {
+  return problem(409, 'check-finished', 'The check has already finished', `Its workflow is ${workflowStatus}`);
 }

@@ -1,13 +1,12 @@
 // /webhooks/:provider — each provider's own authentication over the raw bytes, then a signal.
 import express, { Router } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { balanceCheckWorkflowId, PROVIDER_NAMES, type ProviderName } from '../../contracts/balance-check';
+import type { Client } from '@temporalio/client';
+import { PROVIDER_NAMES, type ProviderName } from '../../contracts/balance-check';
 import type { ProviderRegistration } from '../../providers/registration';
-import { providerEventSignal } from '../../workflows/definitions';
+import { deliverToOwners } from '../deliver-event';
 import { problem } from '../problem';
 import type { RecentEventIds } from '../recent-events';
 import { requestLog } from '../request-id';
-import { withTemporalDeadline } from '../temporal-deadline';
 
 export type WebhookOutcome = 'signaled' | 'duplicate' | 'ignored' | 'no-check' | 'unauthorized' | 'malformed';
 
@@ -16,6 +15,8 @@ export interface WebhooksDeps {
   /** Configured providers: their registration and config. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   providers: Partial<Record<ProviderName, { registration: ProviderRegistration<any>; config: unknown }>>;
+  /** Owners whose checks a webhook may concern (the configured API keys' owners). */
+  owners: readonly string[];
   /** Shared with /v1/balance-checks/{id}/events: one event id, one signal. */
   recent: RecentEventIds;
   /** Bytes or an express size string (default 64kb); larger bodies get 413. */
@@ -63,45 +64,33 @@ export function createWebhooksRouter(deps: WebhooksDeps): Router {
         res.status(202).json({ status: 'ignored', reason: translated.ignored });
         return;
       }
-      const workflowId = balanceCheckWorkflowId(name, translated.resource);
-      const noCheck = () => {
-        outcome('no-check');
-        log.info(
-          { provider: name, workflowId, eventId: translated.event.eventId },
-          'webhook for a resource with no running check',
-        );
-        res.status(202).json({ status: 'no-running-check' });
-      };
-      let runId: string;
+      let delivery;
       try {
-        // The running check's run: dedupe is per check, since a new check of the same resource may see
-        // an event that looks exactly like one an earlier check saw (MX bodies carry no timestamp).
-        const description = await withTemporalDeadline(deps.client, () =>
-          deps.client.workflow.getHandle(workflowId).describe(),
+        delivery = await deliverToOwners(
+          deps.client,
+          recent,
+          deps.owners,
+          name,
+          translated.resource,
+          translated.event,
         );
-        if (description.status.name !== 'RUNNING') return noCheck();
-        runId = description.runId;
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return noCheck();
-        log.error({ provider: name, workflowId, err }, 'webhook delivery failed');
+        log.error({ provider: name, err }, 'webhook delivery failed');
         throw unavailable();
       }
-      const eventKey = `${runId}:${translated.event.eventId}`;
-      if (recent.seen(eventKey)) {
+      if (delivery === 'duplicate') {
         outcome('duplicate');
         res.status(202).json({ status: 'duplicate' });
         return;
       }
-      try {
-        // Signal, don't wait: the workflow decides what the event means.
-        await withTemporalDeadline(deps.client, () =>
-          deps.client.workflow.getHandle(workflowId, runId).signal(providerEventSignal, translated.event),
+      if (delivery === 'no-check') {
+        outcome('no-check');
+        log.info(
+          { provider: name, resource: translated.resource, eventId: translated.event.eventId },
+          'webhook for a resource with no running check',
         );
-      } catch (err) {
-        recent.forget(eventKey); // let the provider's redelivery try again
-        if (err instanceof WorkflowNotFoundError) return noCheck(); // it just closed
-        log.error({ provider: name, workflowId, err }, 'webhook delivery failed');
-        throw unavailable();
+        res.status(202).json({ status: 'no-running-check' });
+        return;
       }
       outcome('signaled');
       res.status(204).end();

@@ -1,29 +1,9 @@
 // Error classification for provider HTTP calls. Activities throw these; the workflow reads the type.
 import { ApplicationFailure } from '@temporalio/common';
 
-/** Failure types. Retryable ones are retried by the activity retry policy; the rest end the check. */
-export const ProviderErrorType = {
-  /** 429 / 5xx / timeout / connection reset: try again (honouring Retry-After). */
-  Retryable: 'ProviderRetryableError',
-  /** 401 / 403: our credentials or network allow-listing are wrong. */
-  Auth: 'ProviderAuthError',
-  /** 404: the user/member/connection does not exist at the provider. */
-  NotFound: 'ProviderNotFoundError',
-  /** Other 4xx: the provider refused the request as sent. */
-  Rejected: 'ProviderRejectedError',
-  /** 2xx whose body is not what the provider documents (schema or JSON failure). */
-  InvalidResponse: 'ProviderInvalidResponseError',
-  /** 429 the provider asks us not to retry in a loop (Meld). */
-  Throttled: 'ProviderThrottledError',
-} as const;
+import { NON_RETRYABLE_PROVIDER_ERRORS, ProviderErrorType } from '../../contracts/provider-errors';
 
-export const NON_RETRYABLE_PROVIDER_ERRORS = [
-  ProviderErrorType.Auth,
-  ProviderErrorType.NotFound,
-  ProviderErrorType.Rejected,
-  ProviderErrorType.InvalidResponse,
-  ProviderErrorType.Throttled,
-];
+export { NON_RETRYABLE_PROVIDER_ERRORS, ProviderErrorType };
 
 export interface ProviderErrorDetails {
   provider: string;

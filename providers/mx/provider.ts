@@ -17,7 +17,8 @@ import type { MxMember } from './schemas';
 export const MX_POLLING: PollingProfile = {
   minIntervalMs: 3000,
   maxIntervalMs: 30_000,
-  trustCompletionEvent: true,
+  // MX webhooks name no job: a completion is confirmed by a status read (MX: "keep reading status").
+  trustCompletionEvent: false,
   failureConfirmations: 2,
 };
 /** A 429 asking us to wait longer than this is the per-member refresh throttle, not a blip. */

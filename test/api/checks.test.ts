@@ -232,10 +232,11 @@ describe('balance-checks API (running stack)', () => {
   });
 
   it('unknown or garbage ids → 404 problem (GET, DELETE, mfa, events)', async () => {
-    const ghost = encodeCheckId(
-      'balance-check:mx:USR-sandbox:MBR-ghost',
-      '00000000-0000-4000-8000-000000000000',
-    );
+    const ghost = encodeCheckId({
+      workflowId: 'balance-check:test:mx:USR-sandbox:MBR-ghost',
+      runId: '00000000-0000-4000-8000-000000000000',
+      callerId: 'first',
+    });
     for (const id of ['garbage', 'chk_', 'chk_!!!', ghost]) {
       const res = await api('GET', `/v1/balance-checks/${encodeURIComponent(id)}`);
       assert.equal(res.status, 404, `${id}: ${JSON.stringify(res.body)}`);
@@ -352,14 +353,14 @@ describe('balance-checks API (running stack)', () => {
   });
 
   it('a check with no worker: GET and MFA answer 503 within their deadlines, not hang', async () => {
-    const workflowId = 'balance-check:mx:USR-sandbox:MBR-orphan';
+    const workflowId = 'balance-check:test:mx:USR-sandbox:MBR-orphan';
     const handle = await stack.env.client.workflow.start('balanceCheck', {
       taskQueue: 'no-worker-polls-this',
       workflowId,
       args: [{ provider: 'mx', resource: { userId: USER, memberId: 'MBR-orphan' } }],
     });
     try {
-      const id = encodeCheckId(workflowId, handle.firstExecutionRunId);
+      const id = encodeCheckId({ workflowId, runId: handle.firstExecutionRunId, callerId: 'first' });
       const t0 = Date.now();
       const mfa = await api('POST', `/v1/balance-checks/${id}/mfa`, {
         answers: [{ challengeId: 'a', value: 'b' }],

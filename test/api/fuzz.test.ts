@@ -126,7 +126,9 @@ const contentType = fc.constantFrom(
 const someId = fc.oneof(
   ascii.filter((s) => s.length > 0),
   fc.string({ maxLength: 500 }).map((s) => `chk_${Buffer.from(s).toString('base64url')}`),
-  fc.tuple(ascii, fc.uuid()).map(([wf, run]) => encodeCheckId(`balance-check:${wf}`, run)),
+  fc
+    .tuple(ascii, fc.uuid(), ascii)
+    .map(([wf, run, caller]) => encodeCheckId({ workflowId: `balance-check:${wf}`, runId: run, callerId: caller })),
   fc.uint8Array({ maxLength: 300 }).map((b) => `chk_${Buffer.from(b).toString('base64url')}`),
 );
 const checkPath = someId.map((id) => `/v1/balance-checks/${encodeURIComponent(id)}`);
@@ -230,7 +232,7 @@ const categories: { name: string; numRuns: number; arb: fc.Arbitrary<Sent> }[] =
       )
       .map(([op, body]) => ({
         method: 'POST',
-        path: `/v1/balance-checks/${encodeCheckId('balance-check:mx:U:M', '00000000-0000-4000-8000-000000000000')}/${op}`,
+        path: `/v1/balance-checks/${encodeCheckId({ workflowId: 'balance-check:fuzz:mx:U:M', runId: '00000000-0000-4000-8000-000000000000', callerId: 'first' })}/${op}`,
         headers: { ...AUTH, 'content-type': 'application/json' },
         body: json(body),
       })),
@@ -290,7 +292,7 @@ describe('fuzz: malformed requests across the API', () => {
     const app = createApp({
       client: clientWithNoWorkflows(),
       webhookProviders,
-      apiKeys: [{ name: 'fuzz', sha256: hashApiKey(KEY), scopes: ['read', 'write', 'events'] }],
+      apiKeys: [{ name: 'fuzz', owner: 'fuzz', sha256: hashApiKey(KEY), scopes: ['read', 'write', 'events'] }],
       ratePerMinute: 100_000_000,
       logger: createLogger({ name: 'api', level: 'silent' }),
     });

@@ -32,7 +32,7 @@ describe('API logs', () => {
           }),
         },
       },
-      apiKeys: [{ name: 'logger-test', sha256: hashApiKey(KEY), scopes: ['read'] }],
+      apiKeys: [{ name: 'logger-test', owner: 'logger-test', sha256: hashApiKey(KEY), scopes: ['read'] }],
       logger: createLogger({
         name: 'api',
         destination: { write: (line: string) => void lines.push(JSON.parse(line)) },

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach } from 'node:test';
 import type { BalanceCheckResult } from '../../contracts/balance-check';
 import { MX_SANDBOX_USER } from '../../providers/mx/sandbox';
+import { answerOf, callerIdOf } from './answers';
 import { startTestStack, type TestStack } from './stack';
 
 /** What POST /v1/balance-checks answers with 202. */
@@ -30,7 +31,7 @@ export function useMxCheckStack() {
   };
   const sim = () => stack().simulators.mx!;
   const handleOf = (c: StartedCheck) => stack().env.client.workflow.getHandle(c.workflowId, c.runId);
-  const resultOf = async (c: StartedCheck) => (await handleOf(c).result()) as BalanceCheckResult;
+  const resultOf = (c: StartedCheck): Promise<BalanceCheckResult> => answerOf(handleOf(c), callerIdOf(c.id));
   const calls = (operation: string) =>
     sim()
       .callLog()

@@ -16,14 +16,22 @@ export const TEST_API_KEYS = {
   readOnly: 'test-key-read-only',
   relay: 'test-key-relay',
   limited: 'test-key-limited',
+  /** A second tenant: it must never see, answer, cancel or relay to the first tenant's checks. */
+  otherTenant: 'test-key-other-tenant',
 } as const;
 
 const TEST_KEY_CONFIG: ApiKey[] = [
-  { name: 'test-full', sha256: hashApiKey(TEST_API_KEYS.full), scopes: ['read', 'write', 'events'] },
-  { name: 'test-read-only', sha256: hashApiKey(TEST_API_KEYS.readOnly), scopes: ['read'] },
-  { name: 'test-relay', sha256: hashApiKey(TEST_API_KEYS.relay), scopes: ['events'] },
+  { name: 'test-full', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.full), scopes: ['read', 'write', 'events'] },
+  { name: 'test-read-only', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.readOnly), scopes: ['read'] },
+  { name: 'test-relay', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.relay), scopes: ['events'] },
   // Three requests, then 429 (the bucket refills at 3 per minute).
-  { name: 'test-limited', sha256: hashApiKey(TEST_API_KEYS.limited), scopes: ['read'], ratePerMinute: 3 },
+  { name: 'test-limited', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.limited), scopes: ['read'], ratePerMinute: 3 },
+  {
+    name: 'other-full',
+    owner: 'other',
+    sha256: hashApiKey(TEST_API_KEYS.otherTenant),
+    scopes: ['read', 'write', 'events'],
+  },
 ];
 
 export interface TestStack extends SandboxStack {

@@ -12,9 +12,10 @@ export const RELIABILITY_API_KEY = 'reliability-api-key';
 
 /** The sandbox key (default rate) and the reliability key (10 000 requests/minute). */
 export const RELIABILITY_API_KEYS: ApiKey[] = [
-  { name: 'sandbox', sha256: hashApiKey(SANDBOX_API_KEY), scopes: ['read', 'write', 'events'] },
+  { name: 'sandbox', owner: 'sandbox', sha256: hashApiKey(SANDBOX_API_KEY), scopes: ['read', 'write', 'events'] },
   {
     name: 'reliability',
+    owner: 'sandbox',
     sha256: hashApiKey(RELIABILITY_API_KEY),
     scopes: ['read', 'write', 'events'],
     ratePerMinute: 10_000,

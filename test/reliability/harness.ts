@@ -18,6 +18,7 @@ import { startDevServer, workflowBundle } from '../helpers/temporal-env';
 import { RELIABILITY_API_KEYS } from './api-driver';
 import { answerFor, type Scenario } from './scenarios';
 import { startOrJoinCheck } from '../../api/start-check';
+import { answerOf } from '../helpers/answers';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -129,6 +130,8 @@ export function spawnWorker(
 export interface CheckRun {
   scenario: Scenario;
   workflowId: string;
+  /** The caller the harness is (its answer is read from the run result). */
+  callerId?: string;
   input: BalanceCheckInput;
   startedAt: number;
   result?: BalanceCheckResult;
@@ -158,13 +161,15 @@ export async function startCheck(
     resource: sc.resource(n),
     ...(timeouts ? { timeouts } : {}),
     requestedBy: 'reliability',
+    owner: 'sandbox',
   };
-  const workflowId = balanceCheckWorkflowId(input.provider, input.resource);
+  const workflowId = balanceCheckWorkflowId(input.provider, input.resource, input.owner);
   const run: CheckRun = { scenario: sc, workflowId, input, startedAt: Date.now(), phasesSeen: new Set() };
   for (let attempt = 0; ; attempt++) {
     try {
       // Started exactly as the API starts checks (conflict policy, search attributes, summaries).
       const ref = await startOrJoinCheck(client, taskQueue, input);
+      run.callerId = ref.callerId;
       return { run, handle: client.workflow.getHandle(ref.workflowId, ref.runId) };
     } catch (err) {
       if (attempt > 60) throw err;
@@ -223,7 +228,7 @@ export async function driveCheck(
     for (;;) {
       if (Date.now() > until) throw new Error('stuck: no result before the deadline');
       try {
-        const result = (await bounded(client, 15_000, () => handle.result())) as BalanceCheckResult;
+        const result = await bounded(client, 15_000, () => answerOf(handle, run.callerId));
         return finish(run, result);
       } catch (err) {
         if ((err as Error).name === 'WorkflowFailedError') throw err;

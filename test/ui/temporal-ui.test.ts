@@ -13,7 +13,6 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { AesGcmPayloadCodec } from '../../codec/aes-gcm-codec';
 import { startCodecServer, type RunningCodecServer } from '../../codec/codec-http-server';
 import { createDataConverter, failureConverterPath } from '../../codec/data-converter';
-import { balanceCheckWorkflowId } from '../../contracts/balance-check';
 import { createLogger } from '../../observability/logger';
 import { SANDBOX_API_KEY, startSandboxStack, type SandboxStack } from '../../sandbox/stack';
 import { freePort, startTemporalDevServer, type RunningDevServer } from '../../scripts/dev-server';
@@ -109,8 +108,8 @@ describe('Temporal UI: operators find and read balance checks', { skip }, () => 
     );
     await waitFor(async () => (await api('GET', `/v1/balance-checks/${done.body.id}`)).body.phase === 'DONE');
     const query = 'BalanceCheckProvider="mx" AND BalanceCheckPhase="WAITING_FOR_MFA"';
-    const waitingId = balanceCheckWorkflowId('mx', { userId: 'USR-sandbox', memberId: 'MBR-challenge' });
-    const doneId = balanceCheckWorkflowId('mx', { userId: 'USR-sandbox', memberId: 'MBR-connected' });
+    const waitingId: string = waiting.body.workflowId;
+    const doneId: string = done.body.workflowId;
     // Visibility is eventually consistent: wait until the server itself answers the query.
     const client = new Client({ connection: connections[0] as Connection });
     await waitFor(async () => (await client.workflow.count(query)).count === 1);

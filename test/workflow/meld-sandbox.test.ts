@@ -13,6 +13,7 @@ import {
 } from '../../providers/meld/signature';
 import type { RunningMeldSimulator } from '../../providers/meld/simulator';
 import { startTestStack, type TestStack } from '../helpers/stack';
+import { answerOf, callerIdOf } from '../helpers/answers';
 import { waitFor } from '../helpers/wait';
 
 const CUSTOMER = MELD_SANDBOX_CUSTOMER;
@@ -56,8 +57,8 @@ describe('Meld end to end on the sandbox', () => {
     const { id, workflowId, runId } = res.body as { id: string; workflowId: string; runId: string };
     return {
       id,
-      result: () =>
-        stack.env.client.workflow.getHandle(workflowId, runId).result() as Promise<BalanceCheckResult>,
+      result: (): Promise<BalanceCheckResult> =>
+        answerOf(stack.env.client.workflow.getHandle(workflowId, runId), callerIdOf(id)),
     };
   }
 

@@ -212,8 +212,9 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
       provider: 'mx',
       resource: { userId: USER, memberId: 'MBR-challenge' },
       timeouts: { mfaSeconds: 3, overallSeconds: 60 },
+      owner: 'test',
     };
-    const workflowId = balanceCheckWorkflowId('mx', input.resource);
+    const workflowId = balanceCheckWorkflowId('mx', input.resource, 'test');
     const handle = await stack().env.client.workflow.start('balanceCheck', {
       taskQueue: TASK_QUEUE,
       workflowId,
