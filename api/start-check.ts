@@ -22,6 +22,7 @@ import type { balanceCheck } from '../workflows';
 import { answerFor } from '../workflows/answers';
 import { joinCheckUpdate } from '../workflows/definitions';
 import type { CheckRef } from './check-id';
+import { executeUpdate } from './execute-update';
 import { canonicalHash } from './idempotency';
 import { problem } from './problem';
 import { withTemporalDeadline } from './temporal-deadline';
@@ -91,19 +92,15 @@ export async function startOrJoinCheck(
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     try {
-      const joined = await withTemporalDeadline(client, () =>
-        client.workflow.getHandle(workflowId).executeUpdate(joinCheckUpdate, {
-          args: [
-            {
-              callerId,
-              requestedBy: input.requestedBy,
-              accountIds: input.accountIds,
-              fundingAccountId: input.fundingAccountId,
-              requiredAmount: input.requiredAmount,
-            },
-          ],
-        }),
-      );
+      const joined = await executeUpdate(client, client.workflow.getHandle(workflowId), joinCheckUpdate, [
+        {
+          callerId,
+          requestedBy: input.requestedBy,
+          accountIds: input.accountIds,
+          fundingAccountId: input.fundingAccountId,
+          requiredAmount: input.requiredAmount,
+        },
+      ]);
       return { workflowId, runId: joined.runId, callerId };
     } catch (err) {
       const type = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;

@@ -14,6 +14,7 @@ import { requireScope } from '../auth';
 import { problem, validationProblem } from '../problem';
 import { MfaBody } from '../schemas';
 import { describeCheck, notFound } from '../check-view';
+import { executeUpdate } from '../execute-update';
 import { checkRefParam } from './checks';
 
 export interface CheckMfaDeps {
@@ -30,8 +31,12 @@ export function createCheckMfaRouter(deps: CheckMfaDeps): Router {
     if (!parsed.success) throw validationProblem(parsed.error);
     const handle = deps.client.workflow.getHandle(ref.workflowId, ref.runId);
     try {
-      const accepted = await deps.client.withDeadline(Date.now() + (deps.updateDeadlineMs ?? 15_000), () =>
-        handle.executeUpdate(answerChallengesUpdate, { args: [{ ...parsed.data, callerId: ref.callerId }] }),
+      const accepted = await executeUpdate(
+        deps.client,
+        handle,
+        answerChallengesUpdate,
+        [{ ...parsed.data, callerId: ref.callerId }],
+        deps.updateDeadlineMs ?? 15_000,
       );
       res.status(200).json(accepted);
     } catch (err) {

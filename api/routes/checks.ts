@@ -16,7 +16,7 @@ import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '..
 import { problem, validationProblem } from '../problem';
 import { IdempotencyKeyHeader, parsePreferWait, StartCheckBody } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
-import { withTemporalDeadline } from '../temporal-deadline';
+import { executeUpdate } from '../execute-update';
 
 export interface ChecksDeps {
   client: Client;
@@ -132,11 +132,9 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     const description = await describeCheck(client, ref);
     if (description.status.name !== 'RUNNING') throw finished(description.status.name);
     try {
-      await withTemporalDeadline(client, () =>
-        client.workflow.getHandle(ref.workflowId, ref.runId).executeUpdate(withdrawCallerUpdate, {
-          args: [ref.callerId],
-        }),
-      );
+      await executeUpdate(client, client.workflow.getHandle(ref.workflowId, ref.runId), withdrawCallerUpdate, [
+        ref.callerId,
+      ]);
     } catch (err) {
       const type =
         err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;

@@ -216,10 +216,13 @@ describe('balance-checks API (running stack)', () => {
       [1, 2, 3].map(() => api('POST', '/v1/balance-checks', mx('MBR-slow'))),
     );
     assert.deepEqual([a!.status, b!.status, c!.status], [202, 202, 202]);
-    assert.equal(a!.body.id, b!.body.id);
-    assert.equal(a!.body.id, c!.body.id);
+    // One refresh (one workflow run), three callers (three check ids).
+    assert.equal(new Set([a, b, c].map((r) => r!.body.runId)).size, 1);
+    assert.equal(new Set([a, b, c].map((r) => r!.body.id)).size, 3);
     await waitFor(() => sim.refreshStarts(`${USER}:MBR-slow`) > before);
-    // Cancel: 202, then the check ends CANCELED; a second DELETE is a 409.
+    // Cancel: 202 for each caller; the last one leaving cancels the refresh; a second DELETE is a 409.
+    for (const other of [b, c])
+      assert.equal((await api('DELETE', `/v1/balance-checks/${other!.body.id}`)).status, 202);
     const del = await api('DELETE', `/v1/balance-checks/${a!.body.id}`);
     assert.equal(del.status, 202, JSON.stringify(del.body));
     assert.equal(del.body.status, 'CANCELING');
@@ -254,6 +257,7 @@ describe('balance-checks API (running stack)', () => {
           eventId: 'e',
           provider: 'mx',
           kind: 'REFRESH_COMPLETED',
+          occurredAt: new Date().toISOString(),
         })
       ).status,
       404,
@@ -304,6 +308,7 @@ describe('balance-checks API (running stack)', () => {
       provider: 'mx',
       kind: 'STATUS_CHANGED',
       providerStatus: 'FAILED',
+      occurredAt: new Date().toISOString(),
     };
     const relay = bearer(TEST_API_KEYS.relay);
     const sent = await api('POST', `/v1/balance-checks/${id}/events`, event, relay);

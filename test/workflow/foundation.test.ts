@@ -6,10 +6,13 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   balanceCheckWorkflowId,
+  FIRST_CALLER_ID,
   type BalanceCheckInput,
   type NormalizedBalance,
 } from '../../contracts/balance-check';
 import { createBalanceCheckWorker } from '../../worker/create-worker';
+import type { balanceCheck } from '../../workflows';
+import { answerFor } from '../../workflows/answers';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
 import { scriptedProvider } from '../helpers/scripted-provider';
 import { startDevServer, workflowBundle } from '../helpers/temporal-env';
@@ -67,19 +70,22 @@ describe('foundation: balanceCheck on the real dev server', () => {
       ],
       balances: [checking],
     });
-    const result = await run(provider, 'tq-poll', () =>
-      env.client.workflow.execute('balanceCheck', {
+    const run_ = await run(provider, 'tq-poll', () =>
+      env.client.workflow.execute<typeof balanceCheck>('balanceCheck', {
         taskQueue: 'tq-poll',
         workflowId: balanceCheckWorkflowId('mx', { userId: 'USR-t', memberId: 'poll' }),
         args: [input('poll')],
       }),
     );
+    const result = answerFor(run_, FIRST_CALLER_ID)!;
     assert.equal(result.status, 'COMPLETED');
     assert.equal(result.polls, 3);
     assert.deepEqual(result.balances, [checking]);
     assert.deepEqual(result.sufficiency?.decision, 'SUFFICIENT');
     assert.equal(result.sufficiency?.basis, 'AVAILABLE');
     assert.equal(provider.calls.filter((c) => c.op === 'readRefreshStatus').length, 3);
+    // The status read that found the refresh done read the balances in the same activity.
+    assert.equal(provider.calls.filter((c) => c.op === 'listBalances').length, 1);
   });
 
   it('rejects MFA answers in the validator, accepts good ones, and times out an unanswered challenge', async () => {
