@@ -8,7 +8,8 @@ import { withTemporalDeadline } from './temporal-deadline';
 const ATTEMPTS = 4;
 const FAILED_PRECONDITION = 9;
 
-export async function executeUpdate<Ret, Args extends unknown[]>(
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function executeUpdate<Ret, Args extends [any, ...any[]]>(
   client: Client,
   handle: WorkflowHandle,
   update: UpdateDefinition<Ret, Args>,
