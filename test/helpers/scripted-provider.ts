@@ -1,10 +1,10 @@
 // A provider whose refresh follows a script of statuses: for workflow-logic tests that need exact
-// control (what each poll returns), independent of any simulator's timing.
+// control (what the start answers, what each poll returns), independent of any simulator's timing.
 import type { NormalizedBalance } from '../../contracts/balance-check';
-import type { BalanceProvider, RefreshStatus } from '../../contracts/provider';
+import type { BalanceProvider, PollingProfile, RefreshStart, RefreshStatus } from '../../contracts/provider';
 
 export interface ScriptedProvider extends BalanceProvider {
-  readonly calls: { op: string; at: number }[];
+  readonly calls: { op: string; at: number; refreshed?: boolean }[];
   readonly answers: { challengeId: string; value: string }[][];
 }
 
@@ -12,12 +12,18 @@ export function scriptedProvider(opts: {
   statuses: RefreshStatus[];
   balances?: NormalizedBalance[];
   minIntervalMs?: number;
+  /** Overrides of what startRefresh answers (state, reason, accounts, refreshId). */
+  start?: Partial<Omit<RefreshStart, 'polling'>>;
+  polling?: Partial<PollingProfile>;
   afterAnswers?: (answers: { challengeId: string; value: string }[]) => RefreshStatus[];
+  /** Thrown by listBalances (e.g. a non-retryable provider failure). */
+  balancesError?: Error;
 }): ScriptedProvider {
   const queue = [...opts.statuses];
-  const calls: { op: string; at: number }[] = [];
+  const calls: ScriptedProvider['calls'] = [];
   const answers: { challengeId: string; value: string }[][] = [];
-  const log = (op: string) => calls.push({ op, at: Date.now() });
+  const log = (op: string, refreshed?: boolean) =>
+    calls.push({ op, at: Date.now(), ...(refreshed !== undefined ? { refreshed } : {}) });
   return {
     name: 'mx',
     calls,
@@ -29,11 +35,13 @@ export function scriptedProvider(opts: {
         refreshId: req.refreshKey,
         startedAt: new Date().toISOString(),
         mfaPossible: true,
+        ...opts.start,
         polling: {
           minIntervalMs: opts.minIntervalMs ?? 200,
           maxIntervalMs: 1000,
           trustCompletionEvent: true,
           failureConfirmations: 1,
+          ...opts.polling,
         },
       };
     },
@@ -50,8 +58,9 @@ export function scriptedProvider(opts: {
       answers.push(req.answers);
       if (opts.afterAnswers) queue.splice(0, queue.length, ...opts.afterAnswers(req.answers));
     },
-    async listBalances() {
-      log('listBalances');
+    async listBalances(req) {
+      log('listBalances', req.refreshed);
+      if (opts.balancesError) throw opts.balancesError;
       return opts.balances ?? [];
     },
   };

@@ -65,7 +65,7 @@ void describe('refresh', () => {
     assert.deepEqual(start.polling, {
       minIntervalMs: 3000,
       maxIntervalMs: 30000,
-      trustCompletionEvent: true,
+      trustCompletionEvent: false,
       failureConfirmations: 2,
     });
     assert.equal(start.mfaPossible, true);
