@@ -11,10 +11,11 @@ import type {
   RefreshStart,
   RefreshStartRequest,
   RefreshStatus,
+  ProviderRegistry,
   StatusAndBalances,
 } from '../contracts/provider';
 
-export type ProviderRegistry = Partial<Record<ProviderName, BalanceProvider>>;
+export type { ProviderRegistry };
 
 export interface ActivityDeps {
   providers: ProviderRegistry;
@@ -72,13 +73,9 @@ export function createActivities({ providers }: ActivityDeps) {
 export type Activities = ReturnType<typeof createActivities>;
 
 /** Which attempt this is, so providers without an idempotency key can tell a retry from a first call. */
-function attemptInfo(): { attempt?: number; firstAttemptAt?: string } {
-  try {
-    const { attempt, scheduledTimestampMs } = Context.current().info;
-    return { attempt, firstAttemptAt: new Date(scheduledTimestampMs).toISOString() };
-  } catch {
-    return {}; // called outside an activity (unit tests)
-  }
+function attemptInfo(): { attempt: number; firstAttemptAt: string } {
+  const { attempt, scheduledTimestampMs } = Context.current().info;
+  return { attempt, firstAttemptAt: new Date(scheduledTimestampMs).toISOString() };
 }
 
 /**

@@ -118,3 +118,6 @@ export interface BalanceProvider {
   listChallenges?(ref: RefreshRef): Promise<ChallengeView[]>;
   answerChallenges?(req: ChallengeAnswerRequest): Promise<void>;
 }
+
+/** The providers a worker serves, by name (built once from env by providers/registry.ts). */
+export type ProviderRegistry = Partial<Record<ProviderName, BalanceProvider>>;
