@@ -44,11 +44,8 @@ describe('activities (MockActivityEnvironment)', () => {
       attempt: 3,
       scheduledTimestampMs: Date.parse('2026-11-21T10:00:00Z'),
     });
-    const start: RefreshStart = await env.run(acts.startRefresh, {
-      provider: 'mx',
-      resource: ref.resource,
-      refreshKey: 'k',
-    });
+    const req: RefreshStartRequest = { provider: 'mx', resource: ref.resource, refreshKey: 'k' };
+    const start: RefreshStart = await env.run(acts.startRefresh, req);
     assert.equal(start.state, 'STARTED');
     assert.equal(seen?.attempt, 3);
     assert.equal(seen?.firstAttemptAt, '2026-11-21T10:00:00.000Z');
