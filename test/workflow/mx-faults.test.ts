@@ -73,7 +73,7 @@ describe('MX faults, concurrency and cancel (dev server + simulator + API)', () 
     assert.equal(b.status, 202, JSON.stringify(b.body));
     assert.equal(a.body.workflowId, b.body.workflowId);
     assert.equal(a.body.runId, b.body.runId);
-    assert.equal(a.body.id, b.body.id);
+    assert.notEqual(a.body.id, b.body.id, 'two callers of one refresh: two check ids');
     const result = await resultOf(a.body as StartedCheck);
     assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
     assert.equal(sim().refreshStarts(`${USER}:MBR-slow`), 1);
