@@ -14,14 +14,17 @@ import type {
   ProviderRegistry,
   StatusAndBalances,
 } from '../contracts/provider';
+import { createCallbackActivities, type CallbackDeliveryDeps } from './callbacks';
 
 export type { ProviderRegistry };
 
 export interface ActivityDeps {
   providers: ProviderRegistry;
+  /** Callback delivery (signing secrets, retry policy); without it deliveries wait and retry. */
+  callbacks?: CallbackDeliveryDeps;
 }
 
-export function createActivities({ providers }: ActivityDeps) {
+export function createActivities({ providers, callbacks }: ActivityDeps) {
   const provider = (name: ProviderName): BalanceProvider => {
     const found = providers[name];
     if (!found) {
@@ -33,6 +36,7 @@ export function createActivities({ providers }: ActivityDeps) {
     return found;
   };
   return {
+    ...createCallbackActivities(callbacks),
     async startRefresh(req: RefreshStartRequest): Promise<RefreshStart> {
       return provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
     },

@@ -13,6 +13,7 @@ import {
   type ApiMetrics,
 } from '../observability/api-metrics';
 import { authenticate, type ApiKey } from './auth';
+import type { CallbackApiConfig } from './callbacks/callback-target';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { buildOpenApiDocument } from './openapi';
 import { problem, problemHandler } from './problem';
@@ -51,6 +52,8 @@ export interface ApiDeps {
   webhookBodyLimitBytes?: number;
   /** Bound on the MFA Update so a missing worker answers 503 (default 15 s). */
   updateDeadlineMs?: number;
+  /** Callback endpoints and allow-lists per API key (loadCallbackConfig); absent: no callbacks. */
+  callbacks?: CallbackApiConfig;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -94,6 +97,7 @@ export function createApp(deps: ApiDeps): Express {
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
       idempotency: deps.idempotency ?? createMemoryIdempotencyStore(),
       onCheckStarted: (provider) => metrics.checksStarted.inc({ provider }),
+      callbacks: deps.callbacks,
     }),
     createCheckMfaRouter({ client, updateDeadlineMs: deps.updateDeadlineMs }),
     createCheckEventsRouter({ client, recent }),

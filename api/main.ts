@@ -1,6 +1,7 @@
 // The API process (`npm run api`): config from env, a Temporal client, the configured providers'
 // webhooks, and createApp on API_PORT.
 import { Client, Connection } from '@temporalio/client';
+import { loadCallbackConfig } from '../callbacks/config';
 import { codecFromEnv } from '../codec/from-env';
 import { loadTemporalSettings } from '../config/temporal';
 import { REGISTRATIONS } from '../providers/registry';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     jsonBodyLimitBytes: config.API_JSON_BODY_LIMIT_BYTES,
     webhookBodyLimitBytes: config.API_WEBHOOK_BODY_LIMIT_BYTES,
     updateDeadlineMs: config.API_MFA_DEADLINE_MS,
+    callbacks: loadCallbackConfig(),
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info(

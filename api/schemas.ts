@@ -28,6 +28,13 @@ export const StartCheckBody = z
     accountIds: z.array(ProviderId).min(1).max(100).optional(),
     fundingAccountId: ProviderId.optional(),
     requiredAmount: MoneySchema.optional(),
+    callbackUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional()
+      .describe(
+        'Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list',
+      ),
     maxAgeSeconds: z
       .number()
       .int()

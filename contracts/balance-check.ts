@@ -1,5 +1,6 @@
 // Message contracts shared by the workflow, the activities, the API and the tests.
 // Plain types and constants only: this module is bundled into workflow code.
+import type { CallbackTarget } from './callbacks';
 
 export const PROVIDER_NAMES = ['mx', 'meld', 'spinwheel'] as const;
 export type ProviderName = (typeof PROVIDER_NAMES)[number];
@@ -55,12 +56,16 @@ export interface BalanceCheckInput extends CheckQuestion {
   owner?: string;
   /** The first caller's id (its check id names it); FIRST_CALLER_ID when absent. */
   callerId?: string;
+  /** Where the first caller's events go (absent: no callbacks; older histories have none). */
+  callback?: CallbackTarget;
 }
 
 /** A caller joining a running refresh: its own id and question. */
 export interface CallerRegistration extends CheckQuestion {
   callerId: string;
   requestedBy?: string;
+  /** Where this caller's events go (absent: no callbacks). */
+  callback?: CallbackTarget;
 }
 
 /** A registered caller, as the workflow keeps it (and returns it in the run result). */
@@ -71,6 +76,8 @@ export interface CallerRecord {
   joinedAt: string;
   /** The caller canceled its check (DELETE); the refresh goes on while other callers remain. */
   withdrawn: boolean;
+  /** Where this caller's events go; absent for callers without callbacks (and in older histories). */
+  callback?: CallbackTarget;
 }
 
 /** Joining answers with the run that will answer the question. */

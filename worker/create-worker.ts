@@ -2,11 +2,14 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { TASK_QUEUE } from '../contracts/balance-check';
 import { createActivities, type ProviderRegistry } from '../activities';
+import type { CallbackDeliveryDeps } from '../activities/callbacks';
 
 export interface BalanceCheckWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   providers: ProviderRegistry;
+  /** Callback delivery settings (loadCallbackConfig); absent: deliveries retry until configured. */
+  callbacks?: CallbackDeliveryDeps;
   taskQueue?: string;
   /** A prebuilt bundle (tests bundle once per file); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -24,7 +27,7 @@ export function createBalanceCheckWorker(opts: BalanceCheckWorkerOptions): Promi
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ providers: opts.providers }),
+    activities: createActivities({ providers: opts.providers, callbacks: opts.callbacks }),
     // The native bridge rejects keys present with an undefined value: only pass what is set.
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),

@@ -3,6 +3,7 @@
 // See docs/OPERATIONS.md. SIGINT/SIGTERM drain it (the SDK Runtime's default shutdown signals).
 import { NativeConnection } from '@temporalio/worker';
 import { prettifyError, ZodError } from 'zod';
+import { loadCallbackConfig } from '../callbacks/config';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
 import { createDataConverter } from '../codec/data-converter';
 import { CodecKeyConfigError, loadCodecKeys } from '../codec/keys';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       connection,
       namespace: temporal.namespace,
       providers,
+      callbacks: { config: loadCallbackConfig() },
       dataConverter: createDataConverter(codec),
       identity: settings.identity,
       taskQueue: settings.taskQueue,

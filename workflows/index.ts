@@ -1,2 +1,3 @@
 // The workflow bundle's entry point.
 export { balanceCheck } from './balance-check';
+export { deliverCallback } from './deliver-callback';

@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CHECK_FINISHED, UNKNOWN_CALLER, type BalanceCheckInput } from '../../contracts/balance-check';
 import { withdrawCallerUpdate } from '../../workflows/definitions';
 import { requireScope, type ApiKey } from '../auth';
+import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback-target';
 import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
@@ -23,6 +24,8 @@ export interface ChecksDeps {
   taskQueue: string;
   idempotency: IdempotencyStore;
   onCheckStarted?: (provider: string) => void;
+  /** Callback endpoints, allow-lists and the SSRF policy (loadCallbackConfig); absent: no callbacks. */
+  callbacks?: CallbackApiConfig;
 }
 
 const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref)}`;
@@ -46,8 +49,14 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
     const wait = parsePreferWait(req.get('prefer'));
     const apiKey = res.locals.apiKey as ApiKey;
-    const { maxAgeSeconds, ...question } = parsed.data;
-    const input: BalanceCheckInput = { ...question, requestedBy: apiKey.name, owner: apiKey.owner };
+    const { maxAgeSeconds, callbackUrl, ...question } = parsed.data;
+    const callback = await callbackTargetFor(deps.callbacks, apiKey, callbackUrl);
+    const input: BalanceCheckInput = {
+      ...question,
+      requestedBy: apiKey.name,
+      owner: apiKey.owner,
+      ...(callback ? { callback } : {}),
+    };
 
     const bodyHash = canonicalHash(parsed.data);
     const storeKey = idempotencyKey.data ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}` : undefined;
