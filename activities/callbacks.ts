@@ -47,20 +47,31 @@ export function createCallbackActivities(deps: CallbackDeliveryDeps | undefined)
       if (!deps) return retry(input, undefined, 'This worker has no callback configuration');
       const { config } = deps;
       const secrets = config.secrets[input.target.key];
-      if (!secrets?.length) return retry(input, undefined, `No signing secret configured for ${input.target.key}`);
+      if (!secrets?.length)
+        return retry(input, undefined, `No signing secret configured for ${input.target.key}`);
       try {
         await assertCallbackHostAllowed(input.target.url, { ...config, resolve: deps.resolve });
       } catch (err) {
-        if (err instanceof CallbackUrlRefused) return { outcome: 'ABANDONED', error: `Refused: ${err.message}` };
+        if (err instanceof CallbackUrlRefused)
+          return { outcome: 'ABANDONED', error: `Refused: ${err.message}` };
         throw err;
       }
       const body = JSON.stringify(callbackBody(input.event));
-      const headers = signWebhook(secrets, webhookId(input.event.eventKey), Math.floor(Date.now() / 1000), body);
+      const headers = signWebhook(
+        secrets,
+        webhookId(input.event.eventKey),
+        Math.floor(Date.now() / 1000),
+        body,
+      );
       let status: number;
       try {
         const res = await (deps.fetch ?? fetch)(input.target.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'balance-check-callbacks', ...headers },
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'balance-check-callbacks',
+            ...headers,
+          },
           body,
           // A redirect could point anywhere (SSRF): it counts as a failed attempt.
           redirect: 'manual',
@@ -72,12 +83,17 @@ export function createCallbackActivities(deps: CallbackDeliveryDeps | undefined)
         return retry(input, undefined, `No answer: ${(err as Error).message}`);
       }
       if (status >= 200 && status < 300) return { outcome: 'DELIVERED', httpStatus: status };
-      if (status === 410) return { outcome: 'ABANDONED', httpStatus: status, error: 'The receiver answered 410 Gone' };
+      if (status === 410)
+        return { outcome: 'ABANDONED', httpStatus: status, error: 'The receiver answered 410 Gone' };
       return retry(input, status, `The receiver answered ${status}`);
     },
   };
 
-  function retry(input: DeliveryAttemptInput, httpStatus: number | undefined, error: string): DeliveryAttempt {
+  function retry(
+    input: DeliveryAttemptInput,
+    httpStatus: number | undefined,
+    error: string,
+  ): DeliveryAttempt {
     const retryWindow = deps?.config.retry ?? { initialMs: 60_000, maxMs: 3_600_000, forMs: 86_400_000 };
     const status = httpStatus !== undefined ? { httpStatus } : {};
     if (Date.now() - Date.parse(input.firstAttemptAt) >= retryWindow.forMs)

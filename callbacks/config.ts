@@ -31,12 +31,25 @@ const CallbackEnv = z.object({
 });
 
 export const CALLBACK_ENV_DOC: { key: string; meaning: string; secret?: boolean }[] = [
-  { key: 'API_CALLBACKS', meaning: 'JSON {"owner/name": {"url"?, "allow": [url prefixes]}} — callback endpoints per API key' },
-  { key: 'CALLBACK_SECRETS', meaning: 'JSON {"owner/name": ["whsec_…", …]} — signing secrets (two while rotating)', secret: true },
-  { key: 'CALLBACK_ALLOW_PRIVATE_HOSTS', meaning: 'Production: hosts allowed although they resolve to private ranges' },
+  {
+    key: 'API_CALLBACKS',
+    meaning: 'JSON {"owner/name": {"url"?, "allow": [url prefixes]}} — callback endpoints per API key',
+  },
+  {
+    key: 'CALLBACK_SECRETS',
+    meaning: 'JSON {"owner/name": ["whsec_…", …]} — signing secrets (two while rotating)',
+    secret: true,
+  },
+  {
+    key: 'CALLBACK_ALLOW_PRIVATE_HOSTS',
+    meaning: 'Production: hosts allowed although they resolve to private ranges',
+  },
   { key: 'CALLBACK_RETRY_INITIAL_MS', meaning: 'First retry delay (default 5000; doubles, with jitter)' },
   { key: 'CALLBACK_RETRY_MAX_MS', meaning: 'Longest retry delay (default 3600000)' },
-  { key: 'CALLBACK_RETRY_FOR_MS', meaning: 'Retry window before an event is abandoned (default 86400000 = 24 h)' },
+  {
+    key: 'CALLBACK_RETRY_FOR_MS',
+    meaning: 'Retry window before an event is abandoned (default 86400000 = 24 h)',
+  },
   { key: 'CALLBACK_TIMEOUT_MS', meaning: 'Timeout of one delivery attempt (default 10000)' },
 ];
 
@@ -58,7 +71,9 @@ export interface CallbackConfig {
 
 export function loadCallbackConfig(env: Record<string, string | undefined> = process.env): CallbackConfig {
   const parsed = CallbackEnv.parse(env);
-  const keys = z.record(z.string().min(3).max(200), KeyCallbacks).parse(parseJson('API_CALLBACKS', parsed.API_CALLBACKS));
+  const keys = z
+    .record(z.string().min(3).max(200), KeyCallbacks)
+    .parse(parseJson('API_CALLBACKS', parsed.API_CALLBACKS));
   const secrets = z
     .record(z.string().min(3).max(200), z.array(Secret).min(1).max(2))
     .parse(parseJson('CALLBACK_SECRETS', parsed.CALLBACK_SECRETS));

@@ -48,7 +48,8 @@ export function isBlockedAddress(address: string): boolean {
 export async function assertCallbackHostAllowed(url: string, policy: SsrfPolicy): Promise<void> {
   if (!policy.production) return;
   const { protocol, hostname } = new URL(url);
-  if (protocol !== 'https:' && protocol !== 'http:') throw new CallbackUrlRefused(`${protocol} is not allowed`);
+  if (protocol !== 'https:' && protocol !== 'http:')
+    throw new CallbackUrlRefused(`${protocol} is not allowed`);
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (policy.allowPrivateHosts.includes(host)) return;
   const resolve = policy.resolve ?? defaultResolve;

@@ -7,6 +7,9 @@ import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker
 import { PROVIDER_NAMES, TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
 import { createApp, type ApiDeps } from '../api/app';
 import { hashApiKey } from '../api/auth';
+import type { CallbackDeliveryDeps } from '../activities/callbacks';
+import type { CallbackConfig } from '../callbacks/config';
+import { createCallbackReceiver, SANDBOX_CALLBACK_PATH, SANDBOX_CALLBACK_SECRET } from './callback-receiver';
 import { createLogger } from '../observability/logger';
 import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
 import type { Env } from '../providers/registration';
@@ -35,6 +38,13 @@ export interface SandboxStackOptions {
   apiKeys?: ApiDeps['apiKeys'];
   ratePerMinute?: ApiDeps['ratePerMinute'];
   updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
+  /**
+   * Callback settings for the API and the worker; default: the sandbox key's events go to the built-in
+   * receiver at /sandbox/callbacks (loopback is allowed outside production).
+   */
+  callbacks?: CallbackConfig;
+  /** DNS lookup for the callbacks' SSRF check (tests inject one). */
+  resolveHost?: CallbackDeliveryDeps['resolve'];
 }
 
 /** The sandbox's API key (`Authorization: Bearer sandbox-api-key`) when no apiKeys are given. */
@@ -64,6 +74,9 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve),
   );
   const apiUrl = `http://${opts.apiHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  const callbacks = opts.callbacks ?? sandboxCallbacks(apiUrl);
+  const log = opts.log ?? ((msg: string) => console.log(msg));
+  const receiver = createCallbackReceiver([SANDBOX_CALLBACK_SECRET], (line) => log(line));
 
   const simulators: SandboxStack['simulators'] = {};
   const providerEnv: Env = {};
@@ -89,8 +102,10 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     apiKeys: opts.apiKeys ?? [SANDBOX_KEY_CONFIG],
     ratePerMinute: opts.ratePerMinute,
     updateDeadlineMs: opts.updateDeadlineMs,
+    callbacks: { ...callbacks, ...(opts.resolveHost ? { resolve: opts.resolveHost } : {}) },
   });
-  handler = app;
+  handler = (req, res) =>
+    req.url?.startsWith(SANDBOX_CALLBACK_PATH) ? receiver.handle(req, res) : app(req, res);
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -100,6 +115,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       namespace: opts.namespace,
       taskQueue: opts.taskQueue ?? TASK_QUEUE,
       providers: createProviderRegistry(providerEnv),
+      callbacks: { config: callbacks, ...(opts.resolveHost ? { resolve: opts.resolveHost } : {}) },
       workflowBundle: opts.workflowBundle,
       dataConverter: opts.dataConverter,
     });
@@ -118,6 +134,19 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(Object.values(simulators).map((s) => s.close()));
     },
+  };
+}
+
+/** The sandbox key sends every check's events to the built-in receiver (and may name any local URL). */
+function sandboxCallbacks(apiUrl: string): CallbackConfig {
+  const key = `${SANDBOX_KEY_CONFIG.owner}/${SANDBOX_KEY_CONFIG.name}`;
+  return {
+    keys: { [key]: { url: `${apiUrl}${SANDBOX_CALLBACK_PATH}`, allow: [`${apiUrl}/`] } },
+    secrets: { [key]: [SANDBOX_CALLBACK_SECRET] },
+    production: false,
+    allowPrivateHosts: [],
+    retry: { initialMs: 1_000, maxMs: 60_000, forMs: 86_400_000 },
+    timeoutMs: 10_000,
   };
 }
 

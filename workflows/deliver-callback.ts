@@ -47,7 +47,9 @@ export async function deliverCallback(input: DeliverCallbackInput): Promise<Deli
     deliveries.add(1, { ...label, outcome: 'retrying' });
     const next = new Date(Date.now() + result.retryInMs).toISOString();
     wf.setCurrentDetails(
-      [`**Retrying**: attempt ${attempt} failed: ${describe(result)}`, `Next attempt at ${next}`].join('\n\n'),
+      [`**Retrying**: attempt ${attempt} failed: ${describe(result)}`, `Next attempt at ${next}`].join(
+        '\n\n',
+      ),
     );
     await wf.sleep(result.retryInMs, { summary: `Wait before attempt ${attempt + 1}` });
   }

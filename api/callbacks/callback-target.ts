@@ -8,7 +8,10 @@ import type { CallbackTarget } from '../../contracts/callbacks';
 import type { ApiKey } from '../auth';
 import { problem } from '../problem';
 
-export type CallbackApiConfig = Pick<CallbackConfig, 'keys' | 'secrets' | 'production' | 'allowPrivateHosts'> & {
+export type CallbackApiConfig = Pick<
+  CallbackConfig,
+  'keys' | 'secrets' | 'production' | 'allowPrivateHosts'
+> & {
   resolve?: (host: string) => Promise<string[]>;
 };
 
@@ -28,7 +31,8 @@ export async function callbackTargetFor(
   try {
     await assertCallbackHostAllowed(url, config);
   } catch (err) {
-    if (err instanceof CallbackUrlRefused) throw refused('callback-url-refused', 'callbackUrl is refused', err.message);
+    if (err instanceof CallbackUrlRefused)
+      throw refused('callback-url-refused', 'callbackUrl is refused', err.message);
     throw err;
   }
   return { url, key };

@@ -6,7 +6,7 @@ import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporali
 import { hashApiKey, type ApiKey } from '../../api/auth';
 import type { ProviderName } from '../../contracts/balance-check';
 import { createLogger } from '../../observability/logger';
-import { startSandboxStack, type SandboxStack } from '../../sandbox/stack';
+import { startSandboxStack, type SandboxStack, type SandboxStackOptions } from '../../sandbox/stack';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { startDevServer, workflowBundle } from './temporal-env';
 
@@ -21,11 +21,22 @@ export const TEST_API_KEYS = {
 } as const;
 
 const TEST_KEY_CONFIG: ApiKey[] = [
-  { name: 'test-full', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.full), scopes: ['read', 'write', 'events'] },
+  {
+    name: 'test-full',
+    owner: 'test',
+    sha256: hashApiKey(TEST_API_KEYS.full),
+    scopes: ['read', 'write', 'events'],
+  },
   { name: 'test-read-only', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.readOnly), scopes: ['read'] },
   { name: 'test-relay', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.relay), scopes: ['events'] },
   // Three requests, then 429 (the bucket refills at 3 per minute).
-  { name: 'test-limited', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.limited), scopes: ['read'], ratePerMinute: 3 },
+  {
+    name: 'test-limited',
+    owner: 'test',
+    sha256: hashApiKey(TEST_API_KEYS.limited),
+    scopes: ['read'],
+    ratePerMinute: 3,
+  },
   {
     name: 'other-full',
     owner: 'other',
@@ -55,6 +66,9 @@ export async function startTestStack(
     updateDeadlineMs?: number;
     /** e.g. the codec's createDataConverter: used by the API's client and the worker alike. */
     dataConverter?: DataConverter;
+    /** Callback settings of the API and the worker (default: the sandbox's built-in receiver). */
+    callbacks?: SandboxStackOptions['callbacks'];
+    resolveHost?: SandboxStackOptions['resolveHost'];
   } = {},
 ): Promise<TestStack> {
   const env = await startDevServer();
@@ -80,6 +94,8 @@ export async function startTestStack(
       apiKeys: TEST_KEY_CONFIG,
       ratePerMinute: 100_000,
       updateDeadlineMs: opts.updateDeadlineMs,
+      ...(opts.callbacks ? { callbacks: opts.callbacks } : {}),
+      ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     });
   } catch (err) {
     await env.teardown();
