@@ -117,6 +117,8 @@ async function main(): Promise<void> {
     dataConverter,
     ...(bundle ? { workflowBundle: await bundle } : {}),
     logger: log.child({ component: 'api' }),
+    // The built-in callback receiver logs each signed event it gets (the sandbox key's checks send them).
+    log: (line) => log.info({ component: 'callbacks' }, line),
     // The sandbox key, plus API_KEYS (hashes, as in production) to try several tenants by hand.
     apiKeys: [SANDBOX_KEY_CONFIG, ...apiKeys],
   });
@@ -164,6 +166,8 @@ function printBanner(urls: BannerInfo): void {
     `  CHECK=$(curl -s -X POST ${apiUrl}/v1/balance-checks ${auth} -H 'content-type: application/json' -d ${json(start)} | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).id'); echo $CHECK`,
     'Watch it until "phase":"WAITING_FOR_MFA" (a few seconds):',
     `  curl -s ${apiUrl}/v1/balance-checks/$CHECK ${auth}`,
+    `Its events (signed, Standard Webhooks) arrive at the built-in receiver: a "callback received" log line each, and`,
+    `  curl -s ${apiUrl}/sandbox/callbacks   # balance_check.action_required with the challenge, then .completed`,
     'Answer the challenge:',
     `  curl -s -X POST ${apiUrl}/v1/balance-checks/$CHECK/mfa ${auth} -H 'content-type: application/json' -d ${json(answer)}`,
     '',

@@ -2,6 +2,9 @@
 // them (rotation: either secret verifies), our receiver helper, backoff bounds, the SSRF ranges, the
 // delivery activity's outcomes (2xx, 410, 5xx, refused host, missing secret, window over), allow-lists.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { callbackBody, createCallbackActivities, retryDelayMs } from '../../activities/callbacks';
@@ -12,6 +15,7 @@ import { signWebhook, webhookId } from '../../callbacks/signing';
 import { assertCallbackHostAllowed, CallbackUrlRefused, isBlockedAddress } from '../../callbacks/ssrf';
 import { verifyBalanceCheckWebhook, WebhookVerificationError } from '../../client/verify-webhook';
 import type { DeliverCallbackInput } from '../../contracts/callbacks';
+import { createCallbackReceiver, SANDBOX_CALLBACK_SECRET } from '../../sandbox/callback-receiver';
 
 const NEW = 'whsec_2xwOc3QmPEPPex6lmRJ8lypJLtKoAqcx';
 const OLD = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -215,5 +219,32 @@ describe('callback targets (API)', () => {
     assert.throws(() => loadCallbackConfig({ CALLBACK_SECRETS: '{"a/b": ["plain"]}' }));
     assert.throws(() => loadCallbackConfig({ CALLBACK_SECRETS: JSON.stringify({ 'a/b': [NEW, OLD, NEW] }) }));
     assert.throws(() => loadCallbackConfig({ API_CALLBACKS: 'not json' }), /must be JSON/);
+  });
+});
+
+describe('the sandbox receiver', () => {
+  it('verifies a delivery from the activity, logs it once per webhook-id, and lists it', async () => {
+    const lines: string[] = [];
+    const receiver = createCallbackReceiver([SANDBOX_CALLBACK_SECRET], (line) => lines.push(line));
+    const server = createServer((req, res) => receiver.handle(req, res)).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/sandbox/callbacks`;
+      const act = createCallbackActivities({
+        config: config({ secrets: { 'acme/backend': [SANDBOX_CALLBACK_SECRET] } }),
+      });
+      const delivery = { ...attempt(), ...input(url) };
+      assert.equal((await act.attemptCallbackDelivery(delivery)).outcome, 'DELIVERED');
+      assert.equal((await act.attemptCallbackDelivery(delivery)).outcome, 'DELIVERED');
+      assert.equal(lines.length, 1);
+      assert.match(lines[0]!, /^callback received: balance_check\.completed chk_/);
+      const listed = (await (await fetch(url)).json()) as { id: string }[];
+      assert.deepEqual(
+        listed.map((e) => e.id),
+        [webhookId(input().event.eventKey)],
+      );
+    } finally {
+      server.close();
+    }
   });
 });
