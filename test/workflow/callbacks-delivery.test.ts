@@ -18,6 +18,9 @@ import type { deliverCallback } from '../../workflows/deliver-callback';
 import { startTestStack, TEST_API_KEYS, type TestStack } from '../helpers/stack';
 import { startTestReceiver, type ReceivedEvent, type TestReceiver } from '../helpers/webhook-receiver';
 import { waitFor } from '../helpers/wait';
+import { installWorkerRuntime } from '../../observability/worker-telemetry';
+import { freePort } from '../../scripts/dev-server';
+import { CALLBACK_DELIVERIES } from '../../contracts/callbacks';
 
 const NEW_SECRET = 'whsec_2xwOc3QmPEPPex6lmRJ8lypJLtKoAqcx';
 const OLD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -33,8 +36,13 @@ describe('outbound callbacks (Standard Webhooks, delivered by Temporal)', () => 
   let receiver: TestReceiver;
   let oldReceiver: TestReceiver;
   let deadUrl: string;
+  let workerMetricsUrl = '';
 
   before(async () => {
+    // Before any connection: the Runtime (and its Prometheus endpoint) is per process.
+    const metricsPort = await freePort();
+    installWorkerRuntime({ prometheusBindAddress: `127.0.0.1:${metricsPort}`, otel: false });
+    workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     receiver = await startTestReceiver(NEW_SECRET);
     oldReceiver = await startTestReceiver(OLD_SECRET);
     // A port that was just closed: connections are refused (a receiver that is down).
@@ -242,6 +250,15 @@ describe('outbound callbacks (Standard Webhooks, delivered by Temporal)', () => 
       `result time without callbacks ${without.join(', ')} ms; with a dead receiver ${withDead.join(', ')} ms; ratio ${ratio.toFixed(2)}`,
     );
     assert.ok(ratio < 2.5, `a dead receiver slowed the check: ratio ${ratio.toFixed(2)}`);
+  });
+
+  it('the worker counts deliveries: delivered, retrying, abandoned', async () => {
+    const text = await (await fetch(workerMetricsUrl)).text();
+    for (const outcome of ['delivered', 'retrying', 'abandoned']) {
+      const line = new RegExp(`^${CALLBACK_DELIVERIES.name}\\{[^}]*outcome="${outcome}"[^}]*\\} (\\d+)`, 'm');
+      const value = Number(line.exec(text)?.[1] ?? 0);
+      assert.ok(value > 0, `${outcome}: ${value}`);
+    }
   });
 
   it('production: callback URLs to metadata or private addresses are refused at request time (422)', async () => {
