@@ -39,10 +39,10 @@ export interface SandboxStackOptions {
   ratePerMinute?: ApiDeps['ratePerMinute'];
   updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
   /**
-   * Callback settings for the API and the worker; default: the sandbox key's events go to the built-in
-   * receiver at /sandbox/callbacks (loopback is allowed outside production).
+   * Callback settings for the API and the worker. `'built-in-receiver'` (npm start): the sandbox key's
+   * events go to the receiver at /sandbox/callbacks. Default: no callbacks (tests' histories stay as recorded).
    */
-  callbacks?: CallbackConfig;
+  callbacks?: CallbackConfig | 'built-in-receiver';
   /** DNS lookup for the callbacks' SSRF check (tests inject one). */
   resolveHost?: CallbackDeliveryDeps['resolve'];
 }
@@ -74,7 +74,8 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve),
   );
   const apiUrl = `http://${opts.apiHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
-  const callbacks = opts.callbacks ?? sandboxCallbacks(apiUrl);
+  const callbacks =
+    opts.callbacks === 'built-in-receiver' ? sandboxCallbacks(apiUrl) : (opts.callbacks ?? NO_CALLBACKS);
   const log = opts.log ?? ((msg: string) => console.log(msg));
   const receiver = createCallbackReceiver([SANDBOX_CALLBACK_SECRET], (line) => log(line));
 
@@ -137,16 +138,22 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
   };
 }
 
-/** The sandbox key sends every check's events to the built-in receiver (and may name any local URL). */
+const NO_CALLBACKS: CallbackConfig = {
+  keys: {},
+  secrets: {},
+  production: false,
+  allowPrivateHosts: [],
+  retry: { initialMs: 1_000, maxMs: 60_000, forMs: 86_400_000 },
+  timeoutMs: 10_000,
+};
+
+/** The sandbox key sends every check's events to the built-in receiver (or to a callbackUrl on the API's host). */
 function sandboxCallbacks(apiUrl: string): CallbackConfig {
   const key = `${SANDBOX_KEY_CONFIG.owner}/${SANDBOX_KEY_CONFIG.name}`;
   return {
+    ...NO_CALLBACKS,
     keys: { [key]: { url: `${apiUrl}${SANDBOX_CALLBACK_PATH}`, allow: [`${apiUrl}/`] } },
     secrets: { [key]: [SANDBOX_CALLBACK_SECRET] },
-    production: false,
-    allowPrivateHosts: [],
-    retry: { initialMs: 1_000, maxMs: 60_000, forMs: 86_400_000 },
-    timeoutMs: 10_000,
   };
 }
 

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
     dataConverter,
     ...(bundle ? { workflowBundle: await bundle } : {}),
     logger: log.child({ component: 'api' }),
-    // The built-in callback receiver logs each signed event it gets (the sandbox key's checks send them).
+    // The sandbox key's checks send their events to the built-in receiver, which logs each one.
+    callbacks: 'built-in-receiver',
     log: (line) => log.info({ component: 'callbacks' }, line),
     // The sandbox key, plus API_KEYS (hashes, as in production) to try several tenants by hand.
     apiKeys: [SANDBOX_KEY_CONFIG, ...apiKeys],

@@ -66,7 +66,7 @@ export async function startTestStack(
     updateDeadlineMs?: number;
     /** e.g. the codec's createDataConverter: used by the API's client and the worker alike. */
     dataConverter?: DataConverter;
-    /** Callback settings of the API and the worker (default: the sandbox's built-in receiver). */
+    /** Callback settings of the API and the worker (default: none). */
     callbacks?: SandboxStackOptions['callbacks'];
     resolveHost?: SandboxStackOptions['resolveHost'];
   } = {},
