@@ -2,7 +2,13 @@
 // so tests point the provider clients at simulators; credentials never enter workflow history.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ChallengeView, NormalizedBalance, ProviderName, Reason } from '../contracts/balance-check';
+import {
+  TASK_QUEUE,
+  type ChallengeView,
+  type NormalizedBalance,
+  type ProviderName,
+  type Reason,
+} from '../contracts/balance-check';
 import type {
   BalanceProvider,
   BalancesRequest,
@@ -15,6 +21,7 @@ import type {
   StatusAndBalances,
 } from '../contracts/provider';
 import { createCallbackActivities, type CallbackDeliveryDeps } from './callbacks';
+import { createNexusActivities } from './nexus';
 
 export type { ProviderRegistry };
 
@@ -22,9 +29,11 @@ export interface ActivityDeps {
   providers: ProviderRegistry;
   /** Callback delivery (signing secrets, retry policy); without it deliveries wait and retry. */
   callbacks?: CallbackDeliveryDeps;
+  /** Task queue checks start on (the Nexus operation starts or joins them there). */
+  taskQueue?: string;
 }
 
-export function createActivities({ providers, callbacks }: ActivityDeps) {
+export function createActivities({ providers, callbacks, taskQueue }: ActivityDeps) {
   const provider = (name: ProviderName): BalanceProvider => {
     const found = providers[name];
     if (!found) {
@@ -37,6 +46,7 @@ export function createActivities({ providers, callbacks }: ActivityDeps) {
   };
   return {
     ...createCallbackActivities(callbacks),
+    ...createNexusActivities(taskQueue ?? TASK_QUEUE),
     async startRefresh(req: RefreshStartRequest): Promise<RefreshStart> {
       return provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
     },

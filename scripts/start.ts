@@ -17,6 +17,8 @@ import { parseApiKeys } from '../api/auth';
 import { SANDBOX_API_KEY, SANDBOX_KEY_CONFIG, startSandboxStack } from '../sandbox/stack';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { startTemporalDevServer } from './dev-server';
+import { NEXUS_CALLER_NAMESPACE, NEXUS_ENDPOINT } from '../contracts/nexus';
+import { TASK_QUEUE } from '../contracts/balance-check';
 
 const startedAt = Date.now();
 const settings = loadSandboxSettings();
@@ -92,6 +94,9 @@ async function main(): Promise<void> {
       dbFilename: join(settings.DATA_DIR, 'temporal.db'),
       codecEndpoint: codecServer.endpoint,
       namespace,
+      // Nexus: payment services call service `balance-check` from their own namespace (the owner).
+      callerNamespaces: [NEXUS_CALLER_NAMESPACE],
+      nexusEndpoint: { name: NEXUS_ENDPOINT, targetNamespace: namespace, targetTaskQueue: TASK_QUEUE },
       log: (line) => log.warn({ component: 'temporal-dev-server' }, line),
     });
     closers.push({ name: 'Temporal dev server', close: () => devServer.stop() });

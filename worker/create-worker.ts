@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { TASK_QUEUE } from '../contracts/balance-check';
 import { createActivities, type ProviderRegistry } from '../activities';
 import type { CallbackDeliveryDeps } from '../activities/callbacks';
+import { createBalanceCheckNexusHandler } from '../nexus/balance-check-handler';
 
 export interface BalanceCheckWorkerOptions {
   connection: NativeConnection;
@@ -27,7 +28,13 @@ export function createBalanceCheckWorker(opts: BalanceCheckWorkerOptions): Promi
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ providers: opts.providers, callbacks: opts.callbacks }),
+    activities: createActivities({
+      providers: opts.providers,
+      callbacks: opts.callbacks,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    }),
+    // Nexus service `balance-check` (operation `check`), reached through the endpoint of this task queue.
+    nexusServices: [createBalanceCheckNexusHandler(opts.taskQueue ?? TASK_QUEUE)],
     // The native bridge rejects keys present with an undefined value: only pass what is set.
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),
