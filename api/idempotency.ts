@@ -6,6 +6,7 @@
 // oldest evicted first. An evicted key is forgotten early: a retry with it starts (or joins) a check
 // again, which the workflow id's single-flight makes harmless.
 import { createHash } from 'node:crypto';
+import { CappedMap } from './capped-map';
 
 export type IdempotencyRecord =
   { state: 'in-progress'; bodyHash: string } | { state: 'done'; bodyHash: string; checkId: string };
@@ -37,12 +38,7 @@ export interface MemoryIdempotencyOptions {
   ownerOf?: (key: string) => string;
 }
 
-// The owner's group is shared by reference, so an entry does not carry its own copy of the owner name.
-interface OwnerGroup {
-  owner: string;
-  keys: Set<string>;
-}
-type Entry = IdempotencyRecord & { expiresAt: number; group: OwnerGroup };
+type Entry = IdempotencyRecord & { expiresAt: number };
 
 const ownerBeforeNewline = (key: string): string => {
   const i = key.indexOf('\n');
@@ -56,54 +52,29 @@ export function createMemoryIdempotencyStore({
   maxEntriesPerOwner = IDEMPOTENCY_MAX_ENTRIES_PER_OWNER,
   ownerOf = ownerBeforeNewline,
 }: MemoryIdempotencyOptions = {}): IdempotencyStore {
-  // Maps and sets iterate in insertion order, i.e. oldest first: eviction and expiry take from the front.
-  const entries = new Map<string, Entry>();
-  const groups = new Map<string, OwnerGroup>();
-  const remove = (key: string, group: OwnerGroup) => {
-    entries.delete(key);
-    group.keys.delete(key);
-    if (group.keys.size === 0) groups.delete(group.owner);
-  };
+  const entries = new CappedMap<Entry>({ maxEntries, maxPerGroup: maxEntriesPerOwner, groupOf: ownerOf });
   const sweep = () => {
-    // One TTL for all, so insertion order is expiry order: stop at the first live entry.
+    // One TTL for all, so age order is expiry order: stop at the first live entry.
     const t = now();
-    for (const [key, entry] of entries) {
-      if (entry.expiresAt > t) break;
-      remove(key, entry.group);
-    }
+    for (let oldest = entries.oldest(); oldest && oldest.value.expiresAt <= t; oldest = entries.oldest())
+      entries.delete(oldest.key);
   };
   return {
     async claim(key, bodyHash) {
       sweep();
       const record = entries.get(key);
       if (record) return { claimed: false, record: publicRecord(record) };
-      const owner = ownerOf(key);
-      const group = groups.get(owner) ?? { owner, keys: new Set<string>() };
-      while (group.keys.size >= maxEntriesPerOwner) remove(group.keys.values().next().value as string, group);
-      while (entries.size >= maxEntries) {
-        const [oldest, entry] = entries.entries().next().value as [string, Entry];
-        remove(oldest, entry.group);
-      }
-      groups.set(owner, group); // (again: evicting its last key may have dropped it)
-      entries.set(key, { state: 'in-progress', bodyHash, expiresAt: now() + ttlMs, group });
-      group.keys.add(key);
+      entries.set(key, { state: 'in-progress', bodyHash, expiresAt: now() + ttlMs });
       return { claimed: true };
     },
     async complete(key, checkId) {
       const entry = entries.get(key);
-      // Map.set on an existing key keeps its place, so age order (and expiry order) is unchanged.
+      // Replacing keeps the entry's place, so age order (and expiry order) is unchanged.
       if (entry)
-        entries.set(key, {
-          state: 'done',
-          bodyHash: entry.bodyHash,
-          checkId,
-          expiresAt: entry.expiresAt,
-          group: entry.group,
-        });
+        entries.set(key, { state: 'done', bodyHash: entry.bodyHash, checkId, expiresAt: entry.expiresAt });
     },
     async release(key) {
-      const entry = entries.get(key);
-      if (entry) remove(key, entry.group);
+      entries.delete(key);
     },
   };
 }
