@@ -25,7 +25,7 @@ export interface WebhooksDeps {
   providers: Partial<Record<ProviderName, { registration: ProviderRegistration<any>; config: unknown }>>;
   /** Shared with /v1/balance-checks/{id}/events: one event id, one signal. */
   recent: RecentEventIds;
-  /** Bytes or an express size string (default 64kb); larger bodies get 413. */
+  /** Bytes or an express size string (default 64 KiB); larger bodies get 413 (at once when given in bytes and declared by Content-Length). */
   bodyLimit?: string | number;
   onWebhook?: (provider: ProviderName, outcome: WebhookOutcome) => void;
 }
@@ -47,6 +47,7 @@ interface WebhookTarget {
 export function createWebhooksRouter(deps: WebhooksDeps): Router {
   const router = Router();
   const { recent } = deps;
+  const limit = deps.bodyLimit ?? 64 * 1024;
   const authenticate = (target: WebhookTarget, req: Request, res: Response, rawBody: Buffer) => {
     const auth = target.configured.registration.authenticateWebhook(target.configured.config, {
       headers: req.headers,
@@ -75,13 +76,17 @@ export function createWebhooksRouter(deps: WebhooksDeps): Router {
         authenticate(target, req, res, Buffer.alloc(0));
         target.authenticated = true;
       }
+      // A declared length over the limit is refused now: body-parser would first read (drain) it all.
+      const declared = Number(req.headers['content-length']);
+      if (typeof limit === 'number' && declared > limit)
+        throw problem(413, 'too-large', 'The request body is too large');
       res.removeHeader('Connection');
       res.locals.webhook = target;
       next();
     },
     // Raw bytes: Meld signs the exact body; parse JSON only after authentication. Bounded by size here
     // and in time by the server's requestTimeout.
-    express.raw({ type: () => true, limit: deps.bodyLimit ?? '64kb' }),
+    express.raw({ type: () => true, limit }),
     async (req, res) => {
       const target = res.locals.webhook as WebhookTarget;
       const { name } = target;

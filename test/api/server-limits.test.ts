@@ -144,6 +144,25 @@ describe('API server limits (real app, real stack)', () => {
     assert.ok(authed.closedAfterMs >= SHORT.requestTimeoutMs - 50);
   });
 
+  it('a declared Content-Length over the webhook limit → 413 at once, without draining the body', async (t) => {
+    const url = await serve(SHORT);
+    for (const [path, auth] of [
+      ['/webhooks/mx', `Authorization: ${mxAuth}\r\n`],
+      ['/webhooks/meld', ''], // signed over the body: the size is checked before anything is read
+    ] as const) {
+      const { response, closedAfterMs } = await rawExchange(url, (socket) => {
+        socket.write(
+          `POST ${path} HTTP/1.1\r\nHost: api\r\n${auth}Content-Type: application/json\r\n` +
+            'Content-Length: 50000000\r\n\r\n{',
+        );
+      });
+      t.diagnostic(`${path}: 413 and closed after ${closedAfterMs} ms`);
+      assert.match(response, /^HTTP\/1\.1 413 /, path);
+      assert.match(response, /\r\nConnection: close\r\n/i);
+      assert.ok(closedAfterMs < SHORT.requestTimeoutMs, `${path}: ${closedAfterMs} ms`);
+    }
+  });
+
   it('connections beyond the cap are refused; once one closes, requests are served again', async () => {
     const url = await serve({
       ...SHORT,
