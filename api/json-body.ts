@@ -3,6 +3,7 @@
 // stack there: a 500 for what is just a bad request. So the raw bytes are scanned first (one pass, no
 // recursion) and anything nested deeper than the limit is a 400 before it is parsed.
 import express, { type RequestHandler } from 'express';
+import { problem } from './problem';
 
 /** Deeper than any provider webhook or API body we accept (they nest a handful of levels). */
 export const JSON_MAX_DEPTH = 64;
@@ -49,7 +50,11 @@ export function parseJsonBytes(bytes: Buffer, maxDepth = JSON_MAX_DEPTH): unknow
   return JSON.parse(bytes.toString('utf8'));
 }
 
-/** express.json (strict: objects and arrays only) with the depth limit checked on the raw bytes. */
+/**
+ * express.json (strict: objects and arrays only) with the depth limit checked on the raw bytes. A
+ * declared Content-Length over the limit is a 413 at once, with the connection closed: body-parser
+ * would read (drain) the whole body before answering.
+ */
 export function jsonBody({
   limit,
   maxDepth = JSON_MAX_DEPTH,
@@ -57,11 +62,18 @@ export function jsonBody({
   limit: number;
   maxDepth?: number;
 }): RequestHandler {
-  return express.json({
+  const parse = express.json({
     limit,
     strict: true,
     verify: (_req, _res, buf) => {
       if (jsonNestsDeeperThan(buf, maxDepth)) throw new JsonTooDeepError(maxDepth);
     },
   });
+  return (req, res, next) => {
+    if (Number(req.headers['content-length']) > limit) {
+      res.set('Connection', 'close');
+      return next(problem(413, 'too-large', 'The request body is too large'));
+    }
+    return parse(req, res, next);
+  };
 }

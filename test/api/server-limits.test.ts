@@ -144,11 +144,12 @@ describe('API server limits (real app, real stack)', () => {
     assert.ok(authed.closedAfterMs >= SHORT.requestTimeoutMs - 50);
   });
 
-  it('a declared Content-Length over the webhook limit → 413 at once, without draining the body', async (t) => {
+  it('a declared Content-Length over the body limit (webhooks, /v1) → 413 at once, without draining the body', async (t) => {
     const url = await serve(SHORT);
     for (const [path, auth] of [
       ['/webhooks/mx', `Authorization: ${mxAuth}\r\n`],
       ['/webhooks/meld', ''], // signed over the body: the size is checked before anything is read
+      ['/v1/balance-checks', `Authorization: Bearer ${TEST_API_KEYS.full}\r\n`],
     ] as const) {
       const { response, closedAfterMs } = await rawExchange(url, (socket) => {
         socket.write(
