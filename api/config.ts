@@ -58,7 +58,8 @@ export const API_ENV_DOC: { key: string; meaning: string; secret?: boolean }[] =
   },
   {
     key: 'API_KEEP_ALIVE_TIMEOUT_MS',
-    meaning: 'Idle keep-alive connections close after this (default 5000)',
+    meaning:
+      'Idle keep-alive connections close after this (default 5000; behind a load balancer, set it above its idle timeout)',
   },
   { key: 'API_MAX_CONNECTIONS', meaning: 'Open connections at most; more are closed at once (default 1000)' },
   {
