@@ -112,7 +112,8 @@ export function createWebhooksRouter(deps: WebhooksDeps): Router {
       } catch (err) {
         // An authenticated body the translation cannot handle (e.g. a date out of range): the provider
         // sent something odd, not something we failed at. Acknowledge it so it is not redelivered.
-        translated = { ignored: `untranslatable body: ${err instanceof Error ? err.message : String(err)}` };
+        const why = err instanceof Error ? err.message : String(err);
+        translated = { ignored: `untranslatable body: ${why.slice(0, 200)}` };
       }
       if (!('ignored' in translated) && !isCheckResource(translated.resource)) {
         // Checks are only started for ids of this shape, so no check can be waiting for this one.
