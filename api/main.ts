@@ -8,6 +8,10 @@ import { createLogger } from '../observability/logger';
 import type { ApiDeps } from './app';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
+import { createMemoryIdempotencyStore } from './idempotency';
+import { createMemoryRateLimiter } from './rate-limit';
+import { RecentEventIds } from './recent-events';
+import { apiServerSettings, listenApi } from './server';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -38,19 +42,34 @@ async function main(): Promise<void> {
     jsonBodyLimitBytes: config.API_JSON_BODY_LIMIT_BYTES,
     webhookBodyLimitBytes: config.API_WEBHOOK_BODY_LIMIT_BYTES,
     updateDeadlineMs: config.API_MFA_DEADLINE_MS,
+    idempotency: createMemoryIdempotencyStore({
+      maxEntries: config.API_IDEMPOTENCY_MAX_ENTRIES,
+      maxEntriesPerOwner: config.API_IDEMPOTENCY_MAX_PER_KEY,
+    }),
+    recentEvents: new RecentEventIds({
+      maxEntries: config.API_EVENT_DEDUPE_MAX_ENTRIES,
+      maxPerCheck: config.API_EVENT_DEDUPE_MAX_PER_CHECK,
+    }),
+    rateLimiter: createMemoryRateLimiter(Date.now, config.API_RATE_LIMIT_MAX_BUCKETS),
   });
-  const server = app.listen(config.API_PORT, config.API_HOST, () => {
-    logger.info(
-      {
-        port: config.API_PORT,
-        temporal: temporal.address,
-        namespace: temporal.namespace,
-        providers: Object.keys(webhookProviders),
-        apiKeys: config.apiKeys.map((k) => k.name),
-      },
-      'API listening',
-    );
+  const settings = apiServerSettings(config);
+  const { server } = await listenApi(app, {
+    port: config.API_PORT,
+    host: config.API_HOST,
+    settings,
+    logger,
   });
+  logger.info(
+    {
+      port: config.API_PORT,
+      temporal: temporal.address,
+      namespace: temporal.namespace,
+      providers: Object.keys(webhookProviders),
+      apiKeys: config.apiKeys.map((k) => k.name),
+      server: settings,
+    },
+    'API listening',
+  );
   const stop = () => {
     logger.info('API stopping');
     server.close(() => void connection.close().finally(() => process.exit(0)));

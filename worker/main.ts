@@ -5,6 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { prettifyError, ZodError } from 'zod';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
 import { createDataConverter } from '../codec/data-converter';
+import { codecRejectsPlaintext } from '../codec/from-env';
 import { CodecKeyConfigError, loadCodecKeys } from '../codec/keys';
 import { loadTemporalSettings } from '../config/temporal';
 import { loadWorkerSettings } from '../config/worker';
@@ -17,13 +18,16 @@ async function main(): Promise<void> {
   const settings = loadWorkerSettings();
   const log = createLogger({ name: 'worker', level: settings.logLevel });
   // Fail at start-up, not on the first payload: prod needs BALANCE_CHECK_CODEC_KEYS.
-  const codec = new AesGcmPayloadCodec(
-    loadCodecKeys({
+  const codec = new AesGcmPayloadCodec({
+    ...loadCodecKeys({
       env: process.env,
       mode: settings.production ? 'prod' : 'dev',
       dataDir: settings.dataDir,
     }),
-  );
+    // Production: a payload not encrypted with our key (e.g. a CLI-forged signal) reaches workflows
+    // as the rejection marker (contracts/codec-marker.ts), never as a value.
+    rejectPlaintext: codecRejectsPlaintext(process.env),
+  });
   const providers = providersFromEnv();
   if (Object.keys(providers).length === 0) {
     throw new WorkerConfigError(
