@@ -89,16 +89,21 @@ export async function readCheck(client: Client, ref: CheckRef): Promise<CheckVie
   };
 }
 
-/** The result if the run finishes within `seconds` (Prefer: wait); undefined otherwise. */
+/**
+ * The result if the run finishes within `seconds` (Prefer: wait); undefined otherwise, or as soon as
+ * `draining` aborts (the API is shutting down: the caller gets 202 + Location instead of a cut connection).
+ */
 export async function awaitResult(
   client: Client,
   ref: CheckRef,
   seconds: number,
+  draining?: AbortSignal,
 ): Promise<BalanceCheckResult | undefined> {
-  return client
-    .withDeadline(
+  if (draining?.aborted) return undefined;
+  const wait = () =>
+    client.withDeadline(
       Date.now() + seconds * 1000,
       () => client.workflow.getHandle(ref.workflowId, ref.runId).result() as Promise<BalanceCheckResult>,
-    )
-    .catch(() => undefined);
+    );
+  return (draining ? client.withAbortSignal(draining, wait) : wait()).catch(() => undefined);
 }
