@@ -1,7 +1,7 @@
 // The API's HTTP server with a graceful stop (SIGTERM in api/main.ts): stop accepting connections,
-// answer requests that still arrive on open keep-alive connections with 503, let in-flight requests
-// finish (long-polls are cut short by `draining` and answer 202 + Location), and after the grace
-// period close whatever is left.
+// let in-flight requests finish (long-polls are cut short by `draining` and answer 202 + Location)
+// with `Connection: close`, answer 503 to any request that still arrives on an open connection, and
+// after the grace period close whatever is left.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -21,7 +21,14 @@ export async function listenGracefully(
   const drain = new AbortController();
   const handler = createHandler(drain.signal);
   const server = createServer((req, res) => {
-    if (!drain.signal.aborted) return handler(req, res);
+    if (!drain.signal.aborted) {
+      // Answers written after draining starts close their connection, so keep-alive clients open a
+      // new one (to another replica) instead of reusing a socket this server is about to drop.
+      const closeAfter = () => void (res.headersSent || res.setHeader('connection', 'close'));
+      drain.signal.addEventListener('abort', closeAfter, { once: true });
+      res.once('close', () => drain.signal.removeEventListener('abort', closeAfter));
+      return handler(req, res);
+    }
     res
       .writeHead(503, {
         'content-type': 'application/problem+json',
