@@ -1,6 +1,7 @@
-// `npx tsx codec/main.ts`: the codec server alone, for a real deployment's Temporal UI
-// (TEMPORAL_CODEC_ENDPOINT=<url>/codec) and CLI (--codec-endpoint). Same keys as the worker.
-// It decrypts whatever it is sent: keep it on a private network (see docs/OPERATIONS.md).
+// `npm run codec` (compiled: `node dist/codec/main.js`): the codec server alone, for a real
+// deployment's Temporal UI (TEMPORAL_CODEC_ENDPOINT=<url>/codec) and CLI (--codec-endpoint). Same keys
+// as the worker; SIGTERM closes it. It decrypts whatever it is sent: keep it on a private network
+// (see docs/OPERATIONS.md).
 import { z } from 'zod';
 import { startCodecServer } from './codec-http-server';
 import { codecFromEnv } from './from-env';
