@@ -54,6 +54,8 @@ export interface ApiDeps {
   webhookBodyLimitBytes?: number;
   /** Bound on the MFA Update so a missing worker answers 503 (default 15 s). */
   updateDeadlineMs?: number;
+  /** Aborted when the process starts shutting down (api/graceful-shutdown.ts): `Prefer: wait` answers 202. */
+  draining?: AbortSignal;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -97,6 +99,7 @@ export function createApp(deps: ApiDeps): Express {
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
       idempotency: deps.idempotency ?? createMemoryIdempotencyStore(),
       onCheckStarted: (provider) => metrics.checksStarted.inc({ provider }),
+      draining: deps.draining,
     }),
     createCheckMfaRouter({ client, updateDeadlineMs: deps.updateDeadlineMs }),
     createCheckEventsRouter({ client, recent }),

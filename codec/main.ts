@@ -1,7 +1,7 @@
-// `npx tsx codec/main.ts`: the codec server alone, for a real deployment's Temporal UI
-// (TEMPORAL_CODEC_ENDPOINT=<url>/codec) and CLI (--codec-endpoint). Same keys as the worker.
-// It decrypts whatever it is sent: keep it on a private network (see docs/OPERATIONS.md). In
-// production it needs CODEC_BEARER_TOKEN (server-config.ts).
+// `npm run codec` (compiled: `node dist/codec/main.js`): the codec server alone, for a real
+// deployment's Temporal UI (TEMPORAL_CODEC_ENDPOINT=<url>/codec) and CLI (--codec-endpoint). Same keys
+// as the worker; SIGTERM closes it. It decrypts whatever it is sent: keep it on a private network
+// (see docs/OPERATIONS.md). In production it needs CODEC_BEARER_TOKEN (server-config.ts).
 import { startCodecServer } from './codec-http-server';
 import { codecFromEnv } from './from-env';
 import { loadCodecServerSettings } from './server-config';
