@@ -49,6 +49,7 @@ describe('production build (Dockerfile stages played here; dist/ started with no
   let worker: DistProcess;
   let api: DistProcess;
   let codecServer: DistProcess;
+  const CODEC_TOKEN = 'dist-test-codec-token-0123456789';
   let apiUrl: string;
   let codec: AesGcmPayloadCodec;
   const taskQueue = `dist-${randomUUID()}`;
@@ -132,7 +133,14 @@ describe('production build (Dockerfile stages played here; dist/ started with no
     codecServer = await startDistProcess(
       runtimeDir,
       'dist/codec/main.js',
-      { ...processEnv, CODEC_HOST: '127.0.0.1', CODEC_PORT: '0', CODEC_ALLOWED_ORIGINS: 'http://ui.test' },
+      {
+        ...processEnv,
+        CODEC_HOST: '127.0.0.1',
+        CODEC_PORT: '0',
+        CODEC_ALLOWED_ORIGINS: 'http://ui.test',
+        // Production refuses to start without it (the codec server decrypts whatever it is sent).
+        CODEC_BEARER_TOKEN: CODEC_TOKEN,
+      },
       /^codec server: http/,
     );
     procs.push(codecServer);
@@ -198,7 +206,11 @@ describe('production build (Dockerfile stages played here; dist/ started with no
     const [encrypted] = await codec.encode([defaultPayloadConverter.toPayload({ amount: 1999 })]);
     const res = await fetch(`${endpoint}/decode`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-namespace': 'default' },
+      headers: {
+        'content-type': 'application/json',
+        'x-namespace': 'default',
+        authorization: `Bearer ${CODEC_TOKEN}`,
+      },
       body: JSON.stringify({
         payloads: [
           {
