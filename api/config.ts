@@ -21,6 +21,8 @@ const ApiEnv = z.object({
     .default(64 * 1024),
   API_MFA_DEADLINE_MS: z.coerce.number().int().positive().default(15_000),
   TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
+  /** postgres://… of the state shared by API replicas; unset = in memory (one replica). */
+  API_STATE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +39,12 @@ export const API_ENV_DOC: { key: string; meaning: string; secret?: boolean }[] =
   { key: 'API_WEBHOOK_BODY_LIMIT_BYTES', meaning: 'Largest webhook body (default 65536; larger → 413)' },
   { key: 'API_MFA_DEADLINE_MS', meaning: 'Bound on the MFA Update before 503 (default 15000)' },
   { key: 'TEMPORAL_TASK_QUEUE', meaning: 'Task queue checks start on (default balance-check)' },
+  {
+    key: 'API_STATE_URL',
+    meaning:
+      'postgres:// URL of the state API replicas share (idempotency, rate limits, webhook dedupe); unset = in memory',
+    secret: true,
+  },
   { key: 'LOG_LEVEL', meaning: 'pino level (default info)' },
 ];
 

@@ -8,6 +8,7 @@ import { createLogger } from '../observability/logger';
 import type { ApiDeps } from './app';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
+import { openSharedApiState } from './state/open-state';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -21,6 +22,9 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     dataConverter: codecFromEnv().dataConverter,
   });
+
+  // Replicas share idempotency records, rate-limit buckets and webhook dedupe through API_STATE_URL.
+  const state = config.API_STATE_URL ? await openSharedApiState(config.API_STATE_URL, logger) : undefined;
 
   const webhookProviders: ApiDeps['webhookProviders'] = {};
   for (const registration of Object.values(REGISTRATIONS)) {
@@ -38,6 +42,9 @@ async function main(): Promise<void> {
     jsonBodyLimitBytes: config.API_JSON_BODY_LIMIT_BYTES,
     webhookBodyLimitBytes: config.API_WEBHOOK_BODY_LIMIT_BYTES,
     updateDeadlineMs: config.API_MFA_DEADLINE_MS,
+    ...(state
+      ? { idempotency: state.idempotency, sharedRateLimiter: state.rateLimiter, eventIds: state.eventIds }
+      : {}),
   });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger.info(
@@ -47,13 +54,16 @@ async function main(): Promise<void> {
         namespace: temporal.namespace,
         providers: Object.keys(webhookProviders),
         apiKeys: config.apiKeys.map((k) => k.name),
+        state: state ? 'shared (API_STATE_URL)' : 'memory',
       },
       'API listening',
     );
   });
   const stop = () => {
     logger.info('API stopping');
-    server.close(() => void connection.close().finally(() => process.exit(0)));
+    server.close(
+      () => void Promise.allSettled([connection.close(), state?.close()]).finally(() => process.exit(0)),
+    );
     setTimeout(() => process.exit(1), 10_000).unref();
   };
   process.once('SIGINT', stop);

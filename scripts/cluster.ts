@@ -71,12 +71,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
   };
   const onExit = () => {
     killAllSync();
-    if (!stopped) {
-      try {
-        postgres.stop();
-      } catch {
-        /* exiting anyway */
-      }
+    if (stopped) return;
+    try {
+      postgres.stop();
+      if (temp) rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* exiting anyway */
     }
   };
   process.once('exit', onExit);

@@ -6,14 +6,14 @@ import { providerEventSignal } from '../../workflows/definitions';
 import { requireScope } from '../auth';
 import { describeCheck } from '../check-view';
 import { problem, validationProblem } from '../problem';
-import type { RecentEventIds } from '../recent-events';
+import type { EventIdDedupe } from '../state/types';
 import { CheckEventBody } from '../schemas';
 import { checkRefParam } from './checks';
 import { withTemporalDeadline } from '../temporal-deadline';
 
 export interface CheckEventsDeps {
   client: Client;
-  recent: RecentEventIds;
+  recent: EventIdDedupe;
 }
 
 export function createCheckEventsRouter(deps: CheckEventsDeps): Router {
@@ -31,13 +31,13 @@ export function createCheckEventsRouter(deps: CheckEventsDeps): Router {
     }
     // Same key as the webhook route: a relay and a direct delivery of one event make one signal.
     const eventKey = `${ref.runId}:${event.eventId}`;
-    if (deps.recent.seen(eventKey)) return void res.status(202).json({ status: 'duplicate' });
+    if (await deps.recent.seen(eventKey)) return void res.status(202).json({ status: 'duplicate' });
     try {
       await withTemporalDeadline(deps.client, () =>
         deps.client.workflow.getHandle(ref.workflowId, ref.runId).signal(providerEventSignal, event),
       );
     } catch (err) {
-      deps.recent.forget(eventKey);
+      await deps.recent.forget(eventKey);
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       await describeCheck(deps.client, ref); // 404 when the run does not exist at all
       throw problem(409, 'check-finished', 'The check has already finished');

@@ -5,7 +5,7 @@ import { balanceCheckWorkflowId, PROVIDER_NAMES, type ProviderName } from '../..
 import type { ProviderRegistration } from '../../providers/registration';
 import { providerEventSignal } from '../../workflows/definitions';
 import { problem } from '../problem';
-import type { RecentEventIds } from '../recent-events';
+import type { EventIdDedupe } from '../state/types';
 import { requestLog } from '../request-id';
 import { withTemporalDeadline } from '../temporal-deadline';
 
@@ -17,7 +17,7 @@ export interface WebhooksDeps {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   providers: Partial<Record<ProviderName, { registration: ProviderRegistration<any>; config: unknown }>>;
   /** Shared with /v1/balance-checks/{id}/events: one event id, one signal. */
-  recent: RecentEventIds;
+  recent: EventIdDedupe;
   /** Bytes or an express size string (default 64kb); larger bodies get 413. */
   bodyLimit?: string | number;
   onWebhook?: (provider: ProviderName, outcome: WebhookOutcome) => void;
@@ -87,7 +87,7 @@ export function createWebhooksRouter(deps: WebhooksDeps): Router {
         throw unavailable();
       }
       const eventKey = `${runId}:${translated.event.eventId}`;
-      if (recent.seen(eventKey)) {
+      if (await recent.seen(eventKey)) {
         outcome('duplicate');
         res.status(202).json({ status: 'duplicate' });
         return;
@@ -98,7 +98,7 @@ export function createWebhooksRouter(deps: WebhooksDeps): Router {
           deps.client.workflow.getHandle(workflowId, runId).signal(providerEventSignal, translated.event),
         );
       } catch (err) {
-        recent.forget(eventKey); // let the provider's redelivery try again
+        await recent.forget(eventKey); // let the provider's redelivery try again
         if (err instanceof WorkflowNotFoundError) return noCheck(); // it just closed
         log.error({ provider: name, workflowId, err }, 'webhook delivery failed');
         throw unavailable();

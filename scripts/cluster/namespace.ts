@@ -26,7 +26,7 @@ export async function retry<T>(what: string, timeoutMs: number, fn: () => Promis
     try {
       return await fn();
     } catch (err) {
-      if (Date.now() > until) throw new Error(`${what}: ${(err as Error).message}`);
+      if (Date.now() > until) throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
       await sleep(500);
     }
   }

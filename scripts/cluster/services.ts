@@ -1,13 +1,14 @@
 // One Temporal service (frontend, history, matching or worker) as its own OS process, so a test can
 // SIGKILL one and start it again on the same ports while the others keep running.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, basename, join } from 'node:path';
 import type { ServiceName } from './config';
 
 export interface ServiceProcess {
   name: ServiceName;
+  logFile: string;
   proc: ChildProcess;
   exited: Promise<number | null>;
 }
@@ -31,7 +32,10 @@ export function spawnService(opts: {
   configDir: string;
   logDir: string;
 }): ServiceProcess {
-  const log = createWriteStream(join(opts.logDir, `${opts.name}.log`), { flags: 'a' });
+  // The log file as the child's own stdout/stderr (no pipes): nothing here keeps the parent's event
+  // loop alive, so a test process can exit and its exit hook kill the cluster.
+  const logFile = join(opts.logDir, `${opts.name}.log`);
+  const logFd = openSync(logFile, 'a');
   const proc = spawn(
     opts.server,
     [
@@ -46,12 +50,12 @@ export function spawnService(opts: {
       '--service',
       opts.name,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', logFd, logFd] },
   );
-  proc.stdout!.pipe(log);
-  proc.stderr!.pipe(log);
+  closeSync(logFd);
+  proc.unref();
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  return { name: opts.name, proc, exited };
+  return { name: opts.name, logFile, proc, exited };
 }
 
 /** Resolves once the service listens on its gRPC port; rejects if it exits first. */
@@ -60,7 +64,9 @@ export async function waitListening(svc: ServiceProcess, port: number, timeoutMs
   void svc.exited.then((c) => (exitCode = c));
   const until = Date.now() + timeoutMs;
   for (;;) {
-    if (exitCode !== undefined) throw new Error(`temporal ${svc.name} exited (${exitCode}) before listening`);
+    if (exitCode !== undefined) {
+      throw new Error(`temporal ${svc.name} exited (${exitCode}) before listening:\n${logTail(svc.logFile)}`);
+    }
     if (await portOpen(port)) return;
     if (Date.now() > until)
       throw new Error(`temporal ${svc.name} not listening on ${port} in ${timeoutMs} ms`);
@@ -71,4 +77,19 @@ export async function waitListening(svc: ServiceProcess, port: number, timeoutMs
 export async function killService(svc: ServiceProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   if (svc.proc.exitCode === null && svc.proc.signalCode === null) svc.proc.kill(signal);
   await svc.exited;
+}
+
+/** The last error lines of a service log, for a failure message (the temp dir may be gone after). */
+function logTail(file: string): string {
+  try {
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => /"level":"(error|fatal)"|panic|Unable/.test(l));
+    return lines
+      .slice(-3)
+      .map((l) => l.slice(0, 600))
+      .join('\n');
+  } catch {
+    return '(no log)';
+  }
 }
