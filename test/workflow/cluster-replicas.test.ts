@@ -3,6 +3,7 @@
 // that delivers every provider webhook to both API replicas. Replicas must behave as one API.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { decodeCheckId } from '../../api/check-id';
 import { apiCall, startViaApi } from '../reliability/api-driver';
 import {
   startReplicaStack,
@@ -17,6 +18,8 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
   let s: ReplicaStack;
   let a: string;
   let b: string;
+  /** Checks started by the first test: their webhooks reach the relay too. */
+  const earlier: string[] = [];
 
   before(async () => {
     s = await startReplicaStack({ apis: 2, workers: 2 });
@@ -34,6 +37,7 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
 
     const first = await apiCall(a, 'POST', '/v1/balance-checks', body, key);
     assert.equal(first.status, 202, JSON.stringify(first.body));
+    earlier.push(first.body.id);
     const replay = await apiCall(b, 'POST', '/v1/balance-checks', body, key);
     assert.ok(replay.status === 200 || replay.status === 202, JSON.stringify(replay.body));
     assert.equal(replay.body.id, first.body.id, 'replica B answers with the check replica A started');
@@ -76,6 +80,7 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
       [true, true],
     );
     assert.equal(race[0].id, race[1].id);
+    earlier.push(race[0].id);
     assert.equal(race.filter((r) => !r.replayed).length, 1, `one claim winner: ${JSON.stringify(race)}`);
   });
 
@@ -118,13 +123,18 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
     assert.deepEqual(t.duplicatedProviderStarts, []);
 
     let signals = 0;
-    for (const { handle } of started) {
-      const ids = await s.signaledEventIds(handle.workflowId);
+    const earlierRefs = earlier.map((id) => decodeCheckId(id)!);
+    await Promise.all(earlierRefs.map((r) => s.client.workflow.getHandle(r.workflowId, r.runId).result()));
+    for (const workflowId of [
+      ...started.map((x) => x.handle.workflowId),
+      ...earlierRefs.map((r) => r.workflowId),
+    ]) {
+      const ids = await s.signaledEventIds(workflowId);
       signals += ids.length;
       assert.equal(
         new Set(ids).size,
         ids.length,
-        `${handle.workflowId} signaled an event twice: ${ids.join(',')}`,
+        `${workflowId} signaled an event twice: ${ids.join(',')}`,
       );
     }
     assert.ok(signals > 0, 'some checks finished on a webhook');
