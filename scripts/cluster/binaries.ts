@@ -88,3 +88,13 @@ export function resolveClusterBinaries(opts: { env?: NodeJS.ProcessEnv; log?: Lo
   log(`server module: ${modDir}`);
   return { server, sqlTool, moduleDir: modDir };
 }
+
+if (require.main === module) {
+  try {
+    const bins = resolveClusterBinaries({ log: (l) => process.stderr.write(`[cluster] ${l}\n`) });
+    console.log(`${bins.server}\n${bins.sqlTool}`);
+  } catch (err) {
+    console.error(`[cluster] ${(err as Error).message}`);
+    process.exit(1);
+  }
+}
