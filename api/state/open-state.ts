@@ -40,7 +40,8 @@ async function ensureDatabase(url: string): Promise<void> {
   try {
     await pool.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
   } catch (err) {
-    if ((err as { code?: string }).code !== '42P04') throw err; // another replica created it first
+    // Another replica created it first: 42P04 duplicate_database, or 23505 when both ran CREATE together.
+    if (!['42P04', '23505'].includes((err as { code?: string }).code ?? '')) throw err;
   } finally {
     await pool.end();
   }
@@ -83,9 +84,17 @@ function unavailableOnError(logger?: Logger) {
   return <T extends object>(store: T): T => {
     const wrapped = {} as Record<string, unknown>;
     for (const [name, fn] of Object.entries(store)) {
+      const call = fn as (...a: unknown[]) => Promise<unknown>;
       wrapped[name] = async (...args: unknown[]) => {
         try {
-          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+          try {
+            return await call(...args);
+          } catch (err) {
+            // A pooled connection the database closed (restart, failover) fails on first use: once more
+            // on a fresh one before telling the caller to come back.
+            if (!isConnectionLost(err)) throw err;
+            return await call(...args);
+          }
         } catch (err) {
           logger?.warn({ err, op: name }, 'API state unavailable');
           throw problem(
@@ -103,4 +112,14 @@ function unavailableOnError(logger?: Logger) {
     }
     return wrapped as T;
   };
+}
+
+/** Admin shutdown / crash shutdown / cannot connect now (57P0x), or the socket went away. */
+function isConnectionLost(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return (
+    /^57P0[123]$/.test(e.code ?? '') ||
+    ['ECONNRESET', 'ECONNREFUSED', 'EPIPE'].includes(e.code ?? '') ||
+    /Connection terminated|connection.*closed/i.test(e.message ?? '')
+  );
 }

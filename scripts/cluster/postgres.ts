@@ -49,6 +49,7 @@ function pgRun(bin: string, args: string[]): void {
     throw new Error(`${bin} ${args.join(' ')} failed (${r.status}):\n${r.stdout}${r.stderr}`);
 }
 
+/** `dir` is created if needed; as root, its parent must be traversable by the `postgres` user. */
 export function startPostgres(opts: { dir: string; port: number; log?: Log }): Postgres {
   const log = opts.log ?? (() => undefined);
   const bin = postgresBinDir();

@@ -131,11 +131,7 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
     ]) {
       const ids = await s.signaledEventIds(workflowId);
       signals += ids.length;
-      assert.equal(
-        new Set(ids).size,
-        ids.length,
-        `${workflowId} signaled an event twice: ${ids.join(',')}`,
-      );
+      assert.equal(new Set(ids).size, ids.length, `${workflowId} signaled an event twice: ${ids.join(',')}`);
     }
     assert.ok(signals > 0, 'some checks finished on a webhook');
     // Every delivery reached both replicas: one signaled it (204), the other found it already seen (202).
