@@ -141,7 +141,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       waitReady,
       async stop() {
         if (stopped) return;
-        await Promise.all([...services.values()].map((s) => killService(s, 'SIGTERM')));
+        // A kept data dir gets a graceful shutdown; a throwaway one (tests) does not need the ~10 s.
+        await Promise.all([...services.values()].map((s) => killService(s, temp ? 'SIGKILL' : 'SIGTERM')));
         postgres.stop();
         stopped = true;
         process.removeListener('exit', onExit);

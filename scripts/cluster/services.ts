@@ -75,8 +75,13 @@ export async function waitListening(svc: ServiceProcess, port: number, timeoutMs
 }
 
 export async function killService(svc: ServiceProcess, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-  if (svc.proc.exitCode === null && svc.proc.signalCode === null) svc.proc.kill(signal);
+  if (svc.proc.exitCode !== null || svc.proc.signalCode !== null) return;
+  // Referenced again while we wait for it: an unref'd child's exit would not keep this process alive.
+  svc.proc.ref();
+  svc.proc.kill(signal);
+  const force = setTimeout(() => svc.proc.kill('SIGKILL'), 15_000);
   await svc.exited;
+  clearTimeout(force);
 }
 
 /** The last error lines of a service log, for a failure message (the temp dir may be gone after). */
