@@ -91,7 +91,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
       pgPort: postgres.port,
       logLevel: opts.logLevel ?? 'warn',
     });
-    const startService = async (name: ServiceName) => {
+    const startService = async (name: ServiceName, attempts = 3): Promise<void> => {
       const svc = spawnService({
         server: binaries.server,
         name,
@@ -99,11 +99,20 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
         logDir: join(dir, 'logs'),
       });
       services.set(name, svc);
-      // The worker service serves no gRPC of its own: its membership (ringpop) port says it is up.
-      await waitListening(svc, name === 'worker' ? ports[name].membership : ports[name].grpc);
+      try {
+        // The worker service serves no gRPC of its own: its membership (ringpop) port says it is up.
+        await waitListening(svc, name === 'worker' ? ports[name].membership : ports[name].grpc);
+      } catch (err) {
+        // A service can lose a start-up race on shared rows (cluster metadata); it exits, so try again.
+        if (attempts <= 1 || svc.proc.exitCode === null) throw err;
+        log(`${name} exited during start-up; starting it again`);
+        await startService(name, attempts - 1);
+      }
     };
     log(`starting ${SERVICES.join(', ')} (logs: ${join(dir, 'logs')})`);
-    await Promise.all(SERVICES.map(startService));
+    // Frontend first, alone: on a new database every service would race to write the cluster metadata.
+    await startService('frontend');
+    await Promise.all(SERVICES.filter((s) => s !== 'frontend').map((s) => startService(s)));
     const address = `127.0.0.1:${ports.frontend.grpc}`;
     const connection = await Connection.connect({ address });
     try {
