@@ -38,14 +38,21 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
     const first = await apiCall(a, 'POST', '/v1/balance-checks', body, key);
     assert.equal(first.status, 202, JSON.stringify(first.body));
     earlier.push(first.body.id);
-    const replay = await apiCall(b, 'POST', '/v1/balance-checks', body, key);
-    assert.ok(replay.status === 200 || replay.status === 202, JSON.stringify(replay.body));
-    assert.equal(replay.body.id, first.body.id, 'replica B answers with the check replica A started');
-    for (const url of [b, a]) {
-      const reused = await apiCall(url, 'POST', '/v1/balance-checks', other, key);
-      assert.equal(reused.status, 422, `${url}: ${JSON.stringify(reused.body)}`);
-      assert.match(reused.body.type, /idempotency-key-reused/);
-    }
+    // Replica B has never seen this key: only a shared store lets it know the key is taken.
+    const reusedOnB = await apiCall(b, 'POST', '/v1/balance-checks', other, key);
+    assert.equal(reusedOnB.status, 422, JSON.stringify(reusedOnB.body));
+    assert.match(reusedOnB.body.type, /idempotency-key-reused/);
+    const replay = await fetch(`${b}/v1/balance-checks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer reliability-api-key', 'content-type': 'application/json', ...key },
+      body: JSON.stringify(body),
+    });
+    const replayBody = (await replay.json()) as { id: string };
+    assert.ok(replay.status === 200 || replay.status === 202, JSON.stringify(replayBody));
+    assert.equal(replayBody.id, first.body.id, 'replica B answers with the check replica A started');
+    assert.equal(replay.headers.get('idempotent-replayed'), 'true');
+    const reusedOnA = await apiCall(a, 'POST', '/v1/balance-checks', other, key);
+    assert.equal(reusedOnA.status, 422, JSON.stringify(reusedOnA.body));
 
     // Both replicas at the same instant: exactly one claims the key; the other replays (after a 409
     // while the winner is still starting the check).
