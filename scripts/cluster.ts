@@ -181,10 +181,13 @@ if (require.main === module) {
           'Ctrl-C stops everything.',
         ].join('\n'),
       );
+      // The service processes are unref'd (so tests can exit); this keeps the CLI up until Ctrl-C.
+      const keepAlive = setInterval(() => undefined, 60_000);
       let stopping = false;
       const stop = () => {
         if (stopping) return;
         stopping = true;
+        clearInterval(keepAlive);
         console.log('stopping the cluster…');
         void cluster.stop().then(() => process.exit(0));
       };
