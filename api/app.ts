@@ -19,6 +19,8 @@ import { buildOpenApiDocument } from './openapi';
 import { problem, problemHandler } from './problem';
 import { createMemoryRateLimiter, rateLimitByKey, type RateLimiter } from './rate-limit';
 import { RecentEventIds } from './recent-events';
+import { rateLimitByKeyShared } from './state/rate-limit-middleware';
+import type { EventIdDedupe, SharedRateLimiter } from './state/types';
 import { requestContext } from './request-id';
 import { createCheckEventsRouter } from './routes/check-events';
 import { createCheckMfaRouter } from './routes/check-mfa';
@@ -46,6 +48,10 @@ export interface ApiDeps {
   recentEvents?: RecentEventIds;
   /** Per-key rate limiter; default in memory. */
   rateLimiter?: RateLimiter;
+  /** A limiter shared by replicas (API_STATE_URL); used instead of rateLimiter when set. */
+  sharedRateLimiter?: SharedRateLimiter;
+  /** Provider event ids already signaled; default in memory (per replica), shared with API_STATE_URL. */
+  eventIds?: EventIdDedupe;
   /** Requests per minute per API key unless the key sets its own (default 600). */
   ratePerMinute?: number;
   /** Largest JSON body on /v1 in bytes (default 32 KiB); larger → 413. */
@@ -62,7 +68,7 @@ export function createApp(deps: ApiDeps): Express {
   const logger = deps.logger ?? createLogger({ name: 'api' });
   const metrics = deps.metrics ?? createApiMetrics();
   const { client } = deps;
-  const recent = deps.recentEvents ?? new RecentEventIds();
+  const recent: EventIdDedupe = deps.eventIds ?? deps.recentEvents ?? new RecentEventIds();
 
   const app = express();
   app.disable('x-powered-by');
@@ -91,7 +97,9 @@ export function createApp(deps: ApiDeps): Express {
   app.use(
     '/v1/balance-checks',
     authenticate(deps.apiKeys),
-    rateLimitByKey(deps.rateLimiter ?? createMemoryRateLimiter(), deps.ratePerMinute ?? 600),
+    deps.sharedRateLimiter
+      ? rateLimitByKeyShared(deps.sharedRateLimiter, deps.ratePerMinute ?? 600)
+      : rateLimitByKey(deps.rateLimiter ?? createMemoryRateLimiter(), deps.ratePerMinute ?? 600),
     requireJsonBody,
     jsonBody({ limit: deps.jsonBodyLimitBytes ?? 32 * 1024 }),
     createChecksRouter({

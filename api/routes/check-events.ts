@@ -7,13 +7,13 @@ import { signalRun } from '../deliver-event';
 import { requireScope } from '../auth';
 import { describeCheck } from '../check-view';
 import { problem, validationProblem } from '../problem';
-import type { RecentEventIds } from '../recent-events';
+import type { EventIdDedupe } from '../state/types';
 import { CheckEventBody } from '../schemas';
 import { checkRefParam } from './checks';
 
 export interface CheckEventsDeps {
   client: Client;
-  recent: RecentEventIds;
+  recent: EventIdDedupe;
 }
 
 export function createCheckEventsRouter(deps: CheckEventsDeps): Router {

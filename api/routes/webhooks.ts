@@ -7,7 +7,7 @@ import { deliverToOwners } from '../deliver-event';
 import { JsonTooDeepError, parseJsonBytes } from '../json-body';
 import { problem } from '../problem';
 import { ProviderId } from '../schemas';
-import type { RecentEventIds } from '../recent-events';
+import type { EventIdDedupe } from '../state/types';
 import { requestLog } from '../request-id';
 
 export type WebhookOutcome = 'signaled' | 'duplicate' | 'ignored' | 'no-check' | 'unauthorized' | 'malformed';
@@ -20,7 +20,7 @@ export interface WebhooksDeps {
   /** Owners whose checks a webhook may concern (the configured API keys' owners). */
   owners: readonly string[];
   /** Shared with /v1/balance-checks/{id}/events: one event id, one signal. */
-  recent: RecentEventIds;
+  recent: EventIdDedupe;
   /** Bytes or an express size string (default 64 KiB); larger bodies get 413 (at once when given in bytes and declared by Content-Length). */
   bodyLimit?: string | number;
   onWebhook?: (provider: ProviderName, outcome: WebhookOutcome) => void;
