@@ -7,20 +7,22 @@ import { requireScope } from '../auth';
 import { describeCheck } from '../check-view';
 import { problem, validationProblem } from '../problem';
 import type { RecentEventIds } from '../recent-events';
-import { CheckEventBody } from '../schemas';
+import type { RequestSchemas } from '../schemas';
 import { checkRefParam } from './checks';
 import { withTemporalDeadline } from '../temporal-deadline';
 
 export interface CheckEventsDeps {
   client: Client;
   recent: RecentEventIds;
+  /** Built from the providers the API admits (api/schemas.ts requestSchemas). */
+  checkEventBody: RequestSchemas['checkEvent'];
 }
 
 export function createCheckEventsRouter(deps: CheckEventsDeps): Router {
   const router = Router();
   router.post('/:id/events', requireScope('events'), async (req, res) => {
     const ref = checkRefParam(req);
-    const parsed = CheckEventBody.safeParse(req.body);
+    const parsed = deps.checkEventBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const event = parsed.data;
     // The workflow id names the provider (balance-check:<provider>:…): an event of another provider is a mistake.

@@ -7,13 +7,15 @@ import { decodeCheckId, encodeCheckId } from '../check-id';
 import { awaitResult, describeCheck, doneView, readCheck, runningView, type CheckRef } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
-import { IdempotencyKeyHeader, parsePreferWait, StartCheckBody } from '../schemas';
+import { IdempotencyKeyHeader, parsePreferWait, type RequestSchemas } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
 
 export interface ChecksDeps {
   client: Client;
   taskQueue: string;
   idempotency: IdempotencyStore;
+  /** Built from the providers the API admits (api/schemas.ts requestSchemas). */
+  startCheckBody: RequestSchemas['startCheck'];
   onCheckStarted?: (provider: string) => void;
 }
 
@@ -30,7 +32,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
   const { client } = deps;
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = StartCheckBody.safeParse(req.body);
+    const parsed = deps.startCheckBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');

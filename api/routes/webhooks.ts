@@ -1,7 +1,7 @@
 // /webhooks/:provider — each provider's own authentication over the raw bytes, then a signal.
 import express, { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { balanceCheckWorkflowId, PROVIDER_NAMES, type ProviderName } from '../../contracts/balance-check';
+import { balanceCheckWorkflowId, type ProviderName } from '../../contracts/balance-check';
 import type { ProviderRegistration } from '../../providers/registration';
 import { providerEventSignal } from '../../workflows/definitions';
 import { problem } from '../problem';
@@ -32,7 +32,7 @@ export function createWebhooksRouter(deps: WebhooksDeps): Router {
     express.raw({ type: () => true, limit: deps.bodyLimit ?? '64kb' }),
     async (req, res) => {
       const name = req.params.provider as ProviderName;
-      if (!PROVIDER_NAMES.includes(name))
+      if (!Object.hasOwn(deps.providers, name))
         throw problem(404, 'unknown-provider', 'No webhook endpoint for that provider');
       const configured = deps.providers[name];
       if (!configured) throw problem(404, 'provider-not-configured', `${name} is not configured on this API`);
