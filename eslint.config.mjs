@@ -40,10 +40,24 @@ export const productionFiles = [
   'providers/**/*.ts',
 ];
 /** Simulator code itself, and the one module that gathers the simulators for the sandbox. */
-export const simulatorFiles = ['providers/*/simulator/**', 'providers/simulator-kit/**', 'providers/sandboxes.ts', 'providers/simulator-registration.ts'];
+export const simulatorFiles = [
+  'providers/*/simulator/**',
+  'providers/simulator-kit/**',
+  'providers/sandboxes.ts',
+  'providers/simulator-registration.ts',
+];
 export const simulatorImportBan = {
-  group: ['**/simulator', '**/simulator/**', '**/simulator-kit', '**/simulator-kit/**', '**/sandboxes', '**/simulator-registration', '**/sandbox/**'],
-  message: 'Production code never loads a simulator: wire simulators from sandbox/, scripts/, tests or bench.',
+  group: [
+    '**/simulator',
+    '**/simulator/**',
+    '**/simulator-kit',
+    '**/simulator-kit/**',
+    '**/sandboxes',
+    '**/simulator-registration',
+    '**/sandbox/**',
+  ],
+  message:
+    'Production code never loads a simulator: wire simulators from sandbox/, scripts/, tests or bench.',
 };
 
 export default tseslint.config(
@@ -59,7 +73,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's describe/it return promises the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -89,7 +107,10 @@ export default tseslint.config(
           // Bare names here; every `node:` form (and zod subpaths) through the pattern below.
           paths: workflowBannedImports.filter((p) => !p.endsWith('/*') && !p.startsWith('node:')),
           patterns: [
-            { group: ['zod/*', 'node:*'], message: 'Workflow code must be deterministic: no Node built-ins, no zod, no I/O.' },
+            {
+              group: ['zod/*', 'node:*'],
+              message: 'Workflow code must be deterministic: no Node built-ins, no zod, no I/O.',
+            },
             simulatorImportBan,
           ],
         },
