@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MFA_INVALID_ANSWER, MFA_NOT_AWAITING } from '../../contracts/balance-check';
 import { answerChallengesUpdate } from '../../workflows/definitions';
 import { requireScope } from '../auth';
+import { describeCheck } from '../check-view';
 import { problem, validationProblem } from '../problem';
 import { MfaBody } from '../schemas';
 import { checkRefParam } from './checks';
@@ -34,6 +35,8 @@ export function createCheckMfaRouter(deps: CheckMfaDeps): Router {
       );
       res.status(200).json(accepted);
     } catch (err) {
+      // Like its siblings: an unknown check is 404; a finished one is 409 (below).
+      if (err instanceof WorkflowNotFoundError) await describeCheck(deps.client, ref);
       throw mfaProblem(err);
     }
   });
@@ -48,12 +51,7 @@ function mfaProblem(err: unknown) {
       return problem(422, 'invalid-mfa-answer', 'The MFA answers were rejected', err.cause.message);
   }
   if (err instanceof WorkflowNotFoundError) {
-    return problem(
-      409,
-      'not-awaiting-mfa',
-      'The check is not waiting for MFA',
-      'The check has finished or does not exist',
-    );
+    return problem(409, 'not-awaiting-mfa', 'The check is not waiting for MFA', 'The check has finished');
   }
   const code = (err as { code?: number }).code;
   if (

@@ -242,11 +242,13 @@ describe('balance-checks API (running stack)', () => {
       assert.equal(res.body.type, 'https://balance-check.dev/problems/not-found');
     }
     assert.equal((await api('DELETE', `/v1/balance-checks/${ghost}`)).status, 404);
-    assert.equal(
-      (await api('POST', '/v1/balance-checks/garbage/mfa', { answers: [{ challengeId: 'a', value: 'b' }] }))
-        .status,
-      404,
-    );
+    for (const id of ['garbage', ghost]) {
+      const mfa = await api('POST', `/v1/balance-checks/${id}/mfa`, {
+        answers: [{ challengeId: 'a', value: 'b' }],
+      });
+      assert.equal(mfa.status, 404, `${id}: ${JSON.stringify(mfa.body)}`);
+      assert.equal(mfa.body.type, 'https://balance-check.dev/problems/not-found');
+    }
     assert.equal(
       (
         await api('POST', `/v1/balance-checks/${ghost}/events`, {
