@@ -394,7 +394,13 @@ describe('balance-checks API (running stack)', () => {
     assert.match(metrics, /http_requests_total\{route="unmatched",method="GET",status="401"\}/);
     const doc = await api('GET', '/openapi.json');
     assert.equal(doc.body.openapi, '3.1.0');
-    assert.ok(doc.body.components.schemas.StartCheckRequest.properties.maxAgeSeconds);
+    // One variant per provider (its resource shape), each with the shared fields.
+    const variants = doc.body.components.schemas.StartCheckRequest.oneOf;
+    assert.deepEqual(
+      variants.map((v: any) => v.properties.provider.const),
+      ['mx', 'meld', 'spinwheel'],
+    );
+    for (const v of variants) assert.ok(v.properties.maxAgeSeconds, JSON.stringify(v));
     const page = await fetch(`${stack.apiUrl}/docs`);
     assert.equal(page.status, 200);
     const html = await page.text();
