@@ -7,6 +7,7 @@
 // Without schemathesis this test FAILS (it never skips): `npx tsx scripts/schemathesis.ts` installs it.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { findSchemathesis, SCHEMATHESIS_VERSION } from '../../scripts/schemathesis';
@@ -16,7 +17,9 @@ const CONFIG = join(__dirname, 'schemathesis.toml');
 
 function run(cmd: string, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
+    // In a temp dir: schemathesis keeps a cache (.schemathesis/) in its working directory.
     const child = spawn(cmd, args, {
+      cwd: tmpdir(),
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1' },
     });
