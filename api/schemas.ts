@@ -5,9 +5,9 @@ import { KNOWN_CURRENCIES } from '../money/currencies';
 import type { AnyProviderRegistration } from '../providers/registration';
 
 /** Provider ids: no ':' (it separates parts of the workflow id), bounded length. */
-export const ProviderId = z
-  .string()
-  .regex(/^[A-Za-z0-9._@-]{1,128}$/, 'letters, digits, . _ @ - (1–128 characters)');
+const PROVIDER_ID = /^[A-Za-z0-9._@-]{1,128}$/;
+const PROVIDER_ID_RULE = 'letters, digits, . _ @ - (1–128 characters)';
+export const ProviderId = z.string().regex(PROVIDER_ID, PROVIDER_ID_RULE);
 
 export const MoneySchema = z.strictObject({
   amount: z
@@ -51,7 +51,10 @@ function resourceSchema(r: AnyProviderRegistration) {
   if (memberId.presence === 'required') {
     return z.strictObject({
       userId: ProviderId.describe(userId),
-      memberId: ProviderId.describe(memberId.meaning),
+      memberId: z
+        .string({ error: (i) => (i.input === undefined ? `required for ${r.name}` : undefined) })
+        .regex(PROVIDER_ID, PROVIDER_ID_RULE)
+        .describe(memberId.meaning),
     });
   }
   return z
