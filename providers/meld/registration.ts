@@ -1,10 +1,9 @@
-// Meld behind the registry: env config, provider, webhook (meld-signature HMAC), sandbox.
+// Meld behind the registry: env config, provider, webhook (meld-signature HMAC), resource shape. Sandbox: simulator/registration.ts.
 import { z } from 'zod';
 import type { ProviderRegistration } from '../registration';
 import { MeldClient } from './client';
 import { createMeldProvider } from './provider';
 import { verifyMeldWebhook } from './signature';
-import { startMeldSimulator } from './simulator';
 import { translateMeldWebhook } from './webhook';
 
 const MeldEnv = z.object({
@@ -17,10 +16,13 @@ const MeldEnv = z.object({
 });
 type MeldConfig = z.infer<typeof MeldEnv>;
 
-const SANDBOX = { apiKey: 'sandbox-meld-key', webhookSecret: 'sandbox-meld-webhook-secret' };
-
 export const meldRegistration: ProviderRegistration<MeldConfig> = {
   name: 'meld',
+  title: 'Meld Bank Linking',
+  resource: {
+    userId: 'Meld customerId',
+    memberId: { presence: 'required', meaning: 'Meld connectionId: the connection to refresh' },
+  },
   configFromEnv: (env) => (env.MELD_BASE_URL ? MeldEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
     createMeldProvider(new MeldClient({ baseUrl: c.MELD_BASE_URL, apiKey: c.MELD_API_KEY, ...deps })),
@@ -35,27 +37,6 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
     return verdict.ok ? verdict : { ok: false, reason: `Meld signature rejected: ${verdict.reason}` };
   },
   translateWebhook: translateMeldWebhook,
-  async startSandbox({ webhookUrl, timeScale, port }) {
-    const simulator = await startMeldSimulator(
-      {
-        apiKey: SANDBOX.apiKey,
-        webhookSecret: SANDBOX.webhookSecret,
-        timeScale,
-        // Meld signs the public URL it is configured with, even when a proxy forwards elsewhere.
-        ...(webhookUrl ? { webhookTarget: { url: webhookUrl }, webhookUrl } : {}),
-      },
-      port,
-    );
-    return {
-      simulator,
-      env: {
-        MELD_BASE_URL: simulator.url,
-        MELD_API_KEY: SANDBOX.apiKey,
-        MELD_WEBHOOK_SECRET: SANDBOX.webhookSecret,
-        MELD_WEBHOOK_URL: webhookUrl ?? 'http://127.0.0.1/webhooks/meld',
-      },
-    };
-  },
   envDoc: [
     { key: 'MELD_BASE_URL', meaning: 'Meld API host (https://api-sb.meld.io or https://api.meld.io)' },
     { key: 'MELD_API_KEY', meaning: 'Meld API key (sent as `Authorization: BASIC <key>`)', secret: true },

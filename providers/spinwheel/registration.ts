@@ -1,9 +1,9 @@
-// Spinwheel behind the registry: env config, provider, webhook (shared-secret header, optional IPs), sandbox.
+// Spinwheel behind the registry: env config, provider, webhook (shared-secret header, optional IPs), resource shape.
+// Sandbox: simulator/registration.ts.
 import { z } from 'zod';
 import type { ProviderRegistration } from '../registration';
 import { SpinwheelClient } from './client';
 import { createSpinwheelProvider } from './provider';
-import { startSpinwheelSimulator } from './simulator';
 import { translateSpinwheelWebhook, verifySpinwheelWebhook } from './webhook';
 
 const SpinwheelEnv = z.object({
@@ -26,19 +26,22 @@ const SpinwheelEnv = z.object({
 });
 type SpinwheelConfig = z.infer<typeof SpinwheelEnv>;
 
-const SANDBOX = {
-  secretKey: 'sandbox-spinwheel-secret',
-  header: 'x-spinwheel-webhook-secret',
-  webhookSecret: 'sandbox-spinwheel-webhook-secret',
-};
-
 export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
   name: 'spinwheel',
+  title: 'Spinwheel',
+  resource: {
+    userId: 'Spinwheel userId',
+    memberId: {
+      presence: 'forbidden',
+      why: "a Spinwheel check refreshes the user's liabilities; it names a user only",
+    },
+  },
   configFromEnv: (env) => (env.SPINWHEEL_BASE_URL ? SpinwheelEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
     createSpinwheelProvider(
       new SpinwheelClient({ baseUrl: c.SPINWHEEL_BASE_URL, secretKey: c.SPINWHEEL_SECRET_KEY, ...deps }),
     ),
+  webhookAuthInHeaders: true,
   authenticateWebhook: (c, req) =>
     verifySpinwheelWebhook({
       headers: req.headers,
@@ -50,26 +53,6 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
       ? { ok: true }
       : { ok: false, reason: 'Missing or wrong webhook secret header, or source IP not allowed' },
   translateWebhook: translateSpinwheelWebhook,
-  async startSandbox({ webhookUrl, timeScale, port }) {
-    const simulator = await startSpinwheelSimulator(
-      {
-        secretKey: SANDBOX.secretKey,
-        webhookSecretHeader: { name: SANDBOX.header, value: SANDBOX.webhookSecret },
-        timeScale,
-        ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}),
-      },
-      port,
-    );
-    return {
-      simulator,
-      env: {
-        SPINWHEEL_BASE_URL: simulator.url,
-        SPINWHEEL_SECRET_KEY: SANDBOX.secretKey,
-        SPINWHEEL_WEBHOOK_HEADER: SANDBOX.header,
-        SPINWHEEL_WEBHOOK_SECRET: SANDBOX.webhookSecret,
-      },
-    };
-  },
   envDoc: [
     {
       key: 'SPINWHEEL_BASE_URL',

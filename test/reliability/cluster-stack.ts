@@ -14,9 +14,9 @@ import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { hashApiKey } from '../../api/auth';
 import { codecFromEnv } from '../../codec/from-env';
-import { PROVIDER_NAMES, type ProviderName } from '../../contracts/balance-check';
+import type { ProviderName } from '../../contracts/balance-check';
+import { sandboxedProviders } from '../../providers/sandboxes';
 import type { Env } from '../../providers/registration';
-import { REGISTRATIONS } from '../../providers/registry';
 import type { RunningSimulator } from '../../providers/simulator-kit';
 import type { Cluster } from '../../scripts/cluster';
 import { freePort } from '../../scripts/cluster/config';
@@ -123,8 +123,9 @@ export async function startReplicaStack(
 
   const simulators: ReplicaStack['simulators'] = {};
   const providerEnv: Env = {};
-  for (const name of PROVIDER_NAMES) {
-    const { simulator, env } = await REGISTRATIONS[name].startSandbox({
+  for (const { registration, sandbox } of sandboxedProviders()) {
+    const name = registration.name;
+    const { simulator, env } = await sandbox.start({
       webhookUrl: `${relayUrl}/webhooks/${name}`,
       timeScale: opts.timeScale ?? 0.1,
     });
@@ -240,7 +241,7 @@ export async function startReplicaStack(
       await stack.client?.connection.close().catch(() => undefined);
       relay.closeAllConnections();
       await new Promise<void>((resolve) => relay.close(() => resolve()));
-      await Promise.all(Object.values(simulators).map((s) => s.close()));
+      await Promise.all(Object.values(simulators).map((s) => s!.close()));
     },
   };
   try {

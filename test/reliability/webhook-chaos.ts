@@ -1,18 +1,15 @@
 // Webhook chaos, shared by the CI test and the full runner. The simulators' webhooks go to a relay
 // (setWebhookTarget) that captures them and re-posts them to the API — duplicated, reordered, held
 // until after the check finished, or replayed at the next check of the same resource just before and
-// just after it starts — with each provider's credentials (MX Basic and the Spinwheel header as the
-// simulator sent them; Meld re-signed with signMeldWebhook over MELD_WEBHOOK_URL). Crafted events for
+// just after it starts — with the headers the simulator sent, plus what its sandbox registration says a
+// redelivery needs (Meld: re-signed over MELD_WEBHOOK_URL). Routing keys and terminal events come from
+// the same registration (testHooks), so a new provider needs no edit here. Crafted events for
 // unknown resources must get 202 and change nothing. Every check must end with its scenario's result,
 // with REALTIME balances when COMPLETED, and never before its own refresh finished (stale completion).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ProviderName } from '../../contracts/balance-check';
-import {
-  MELD_SIGNATURE_HEADER,
-  MELD_TIMESTAMP_HEADER,
-  signMeldWebhook,
-} from '../../providers/meld/signature';
+import { sandboxedProviders } from '../../providers/sandboxes';
 import { driveCheck, startCheck, type CheckRun, type ReliabilityEnv } from './harness';
 import { scenario, type Scenario } from './scenarios';
 
@@ -59,21 +56,20 @@ export interface ChaosReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Routing key of a webhook body: MX member_guid, Meld payload.connectionId, Spinwheel userId. */
-function keyOf(provider: ProviderName, body: Record<string, unknown>): string {
-  if (provider === 'mx') return String(body.member_guid);
-  if (provider === 'meld') return String((body.payload as Record<string, unknown> | undefined)?.connectionId);
-  return String(body.userId);
-}
+/** Headers of the captured request that belong to its connection, not to the webhook. */
+const HOP_HEADERS = ['host', 'content-length', 'connection', 'transfer-encoding', 'keep-alive'];
 
-function isTerminal(provider: ProviderName, body: Record<string, unknown>): boolean {
-  if (provider === 'mx') return body.type === 'BALANCE' || body.connection_status === 'DENIED';
-  if (provider === 'meld') return body.eventType === 'BANK_LINKING_ACCOUNTS_UPDATED';
-  const data = body.data as { refreshTransactionStatus?: string } | { refreshTransactionStatus?: string }[];
-  return (Array.isArray(data) ? data : [data]).some(
-    (d) => d.refreshTransactionStatus === 'COMPLETED' || d.refreshTransactionStatus === 'FAILED',
-  );
-}
+/** The simulator's own reading of its webhook bodies (providers/<name>/simulator/registration.ts). */
+const hooks = (provider: ProviderName) => sandboxedProviders([provider])[0]!.sandbox.testHooks;
+/** Routing key of a webhook body (MX member_guid, Meld payload.connectionId, Spinwheel userId, …). */
+const keyOf = (provider: ProviderName, body: Record<string, unknown>) => hooks(provider).webhookKey(body);
+const isTerminal = (provider: ProviderName, body: Record<string, unknown>) =>
+  hooks(provider).isTerminalWebhook(body);
+/** The resource field a provider's webhooks are keyed by: memberId, or userId where it has none. */
+const resourceKey = (provider: ProviderName, resource: { userId: string; memberId?: string }) =>
+  sandboxedProviders([provider])[0]!.registration.resource.memberId.presence === 'forbidden'
+    ? resource.userId
+    : resource.memberId!;
 
 class Relay {
   server!: Server;
@@ -152,21 +148,11 @@ class Relay {
 
   /** Posts a captured (or crafted) webhook to the API with the provider's credentials. */
   async forward(c: Pick<Captured, 'provider' | 'key' | 'body' | 'headers'>): Promise<number> {
+    // The simulator's own headers (its credentials), plus what a redelivery needs afresh (Meld: a new
+    // signature over the URL the API is configured with).
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (c.headers.authorization) headers.authorization = c.headers.authorization;
-    const swHeader = this.r.stack.providerEnv.SPINWHEEL_WEBHOOK_HEADER!.toLowerCase();
-    if (c.headers[swHeader]) headers[swHeader] = c.headers[swHeader]!;
-    if (c.provider === 'meld') {
-      // Re-signed now (a redelivery is signed afresh), over the URL the API is configured with.
-      const timestamp = new Date().toISOString();
-      headers[MELD_TIMESTAMP_HEADER] = timestamp;
-      headers[MELD_SIGNATURE_HEADER] = signMeldWebhook({
-        secret: this.r.stack.providerEnv.MELD_WEBHOOK_SECRET!,
-        timestamp,
-        url: this.r.stack.providerEnv.MELD_WEBHOOK_URL!,
-        rawBody: c.body,
-      });
-    }
+    for (const [k, v] of Object.entries(c.headers)) if (!HOP_HEADERS.includes(k)) headers[k] = v;
+    Object.assign(headers, hooks(c.provider).redeliveryHeaders?.(c.body, this.r.stack.providerEnv));
     const status = await fetch(`${this.r.stack.apiUrl}/webhooks/${c.provider}`, {
       method: 'POST',
       headers,
@@ -308,16 +294,7 @@ async function unknownResourceWebhooks(r: ReliabilityEnv): Promise<ChaosReport['
   for (const c of cases) {
     const raw = Buffer.from(JSON.stringify(c.body));
     const headers: Record<string, string> = { 'content-type': 'application/json', ...c.headers };
-    if (c.provider === 'meld') {
-      const timestamp = new Date().toISOString();
-      headers[MELD_TIMESTAMP_HEADER] = timestamp;
-      headers[MELD_SIGNATURE_HEADER] = signMeldWebhook({
-        secret: r.stack.providerEnv.MELD_WEBHOOK_SECRET!,
-        timestamp,
-        url: r.stack.providerEnv.MELD_WEBHOOK_URL!,
-        rawBody: raw,
-      });
-    }
+    Object.assign(headers, hooks(c.provider).redeliveryHeaders?.(raw, r.stack.providerEnv));
     const res = await fetch(`${r.stack.apiUrl}/webhooks/${c.provider}`, {
       method: 'POST',
       headers,
@@ -349,7 +326,7 @@ function outcome(
   opts: { notBefore?: number } = {},
 ): ChaosCaseOutcome {
   const sim = r.stack.simulators[p.sc.provider]!;
-  const key = p.sc.provider === 'spinwheel' ? run.input.resource.userId : run.input.resource.memberId!;
+  const key = resourceKey(p.sc.provider, run.input.resource);
   const res = run.result;
   const problems: string[] = [];
   const status = res?.status ?? `STUCK (${run.error})`;
