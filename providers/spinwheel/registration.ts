@@ -1,6 +1,7 @@
 // Spinwheel behind the registry: env config, provider, webhook (shared-secret header, optional IPs), sandbox.
 import { z } from 'zod';
 import type { ProviderRegistration } from '../registration';
+import { DEFAULT_REFRESH_SETTLE_MS, REALTIME_BALANCE_CAPABILITY } from './assumptions';
 import { SpinwheelClient } from './client';
 import { createSpinwheelProvider } from './provider';
 import { startSpinwheelSimulator } from './simulator';
@@ -23,6 +24,10 @@ const SpinwheelEnv = z.object({
             .filter(Boolean)
         : [],
     ),
+  /** The undocumented refresh status GET: off, or probe (a 404/405 turns it off for this worker). */
+  SPINWHEEL_STATUS_ENDPOINT: z.enum(['off', 'probe']).default('off'),
+  SPINWHEEL_CAPABILITY_NAME: z.string().min(1).default(REALTIME_BALANCE_CAPABILITY),
+  SPINWHEEL_REFRESH_SETTLE_SECONDS: z.coerce.number().positive().default(DEFAULT_REFRESH_SETTLE_MS / 1000),
 });
 type SpinwheelConfig = z.infer<typeof SpinwheelEnv>;
 
@@ -37,7 +42,14 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
   configFromEnv: (env) => (env.SPINWHEEL_BASE_URL ? SpinwheelEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
     createSpinwheelProvider(
-      new SpinwheelClient({ baseUrl: c.SPINWHEEL_BASE_URL, secretKey: c.SPINWHEEL_SECRET_KEY, ...deps }),
+      new SpinwheelClient({
+        baseUrl: c.SPINWHEEL_BASE_URL,
+        secretKey: c.SPINWHEEL_SECRET_KEY,
+        statusEndpoint: c.SPINWHEEL_STATUS_ENDPOINT,
+        capabilityName: c.SPINWHEEL_CAPABILITY_NAME,
+        ...deps,
+      }),
+      { settleMs: c.SPINWHEEL_REFRESH_SETTLE_SECONDS * 1000 },
     ),
   authenticateWebhook: (c, req) =>
     verifySpinwheelWebhook({
@@ -67,6 +79,10 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
         SPINWHEEL_SECRET_KEY: SANDBOX.secretKey,
         SPINWHEEL_WEBHOOK_HEADER: SANDBOX.header,
         SPINWHEEL_WEBHOOK_SECRET: SANDBOX.webhookSecret,
+        // The simulator serves the status endpoint; tests switch it off to exercise the fallback.
+        SPINWHEEL_STATUS_ENDPOINT: 'probe',
+        // A sandbox card settles in 4–6 s (scaled): give it 30 s (scaled) before calling it unconfirmed.
+        SPINWHEEL_REFRESH_SETTLE_SECONDS: String(30 * (timeScale ?? 1)),
       },
     };
   },
@@ -82,5 +98,14 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
     },
     { key: 'SPINWHEEL_WEBHOOK_SECRET', meaning: 'Value of that header', secret: true },
     { key: 'SPINWHEEL_WEBHOOK_IPS', meaning: 'Optional comma-separated allow-list of webhook source IPs' },
+    {
+      key: 'SPINWHEEL_STATUS_ENDPOINT',
+      meaning: 'off (default) or probe: use the undocumented refresh status GET, dropped for good on 404/405',
+    },
+    { key: 'SPINWHEEL_CAPABILITY_NAME', meaning: 'Capability named in the refresh body (default REALTIME_BALANCE)' },
+    {
+      key: 'SPINWHEEL_REFRESH_SETTLE_SECONDS',
+      meaning: 'Without a new updatedOn after this long (default 120), a card counts as not refreshed',
+    },
   ],
 };
