@@ -76,7 +76,8 @@ export const SPINWHEEL_ASSUMPTIONS: readonly ProviderAssumption[] = [
   },
   {
     id: 'capability-name',
-    statement: 'The refresh body names the capability per card as creditCards[].capabilities: ["REALTIME_BALANCE"].',
+    statement:
+      'The refresh body names the capability per card as creditCards[].capabilities: ["REALTIME_BALANCE"].',
     source: 'guess (PROVIDERS.md: Spinwheel, "Capability name REALTIME_BALANCE unconfirmed")',
     ifWrong:
       'Spinwheel answers 400 to the refresh: the client retries once without `capabilities` (same extRequestId) and ' +
@@ -119,7 +120,8 @@ export const SPINWHEEL_ASSUMPTIONS: readonly ProviderAssumption[] = [
     id: 'ext-request-id-replay',
     statement:
       'A refresh POST with an extRequestId already used for the user returns that transaction and starts nothing.',
-    source: 'PROVIDERS.md: Spinwheel ("extRequestId is the caller\'s idempotency key"); the replay answer is a guess',
+    source:
+      'PROVIDERS.md: Spinwheel ("extRequestId is the caller\'s idempotency key"); the replay answer is a guess',
     ifWrong:
       'If Spinwheel answers a replay with 409, the client reads it as "already started" (an activity retry after a ' +
       'lost answer), so the check goes on waiting for the first transaction.',
@@ -132,7 +134,8 @@ export const SPINWHEEL_ASSUMPTIONS: readonly ProviderAssumption[] = [
       'The simulator spends no refresh budget: a SUPPORTED card stays SUPPORTED after a refresh. ' +
       'REFRESH_EXHAUSTED exists only as fixed sandbox data.',
     source: `guess (${GUIDE}:80-84 shows REFRESH_EXHAUSTED, not when it starts)`,
-    ifWrong: 'Eligibility is read fresh before every refresh, so a spent budget shows as NOT_SUPPORTED at start.',
+    ifWrong:
+      'Eligibility is read fresh before every refresh, so a spent budget shows as NOT_SUPPORTED at start.',
     where: 'simulator/state.ts, provider.ts (startRefresh)',
   },
   {

@@ -170,7 +170,9 @@ export function createSpinwheelProvider(
       const eligibleIds = accounts.filter((a) => a.eligible).map((a) => a.accountId);
       // A retry may follow a first attempt whose refresh already ran: its updatedOn counts from then.
       const startedAt =
-        req.attempt && req.attempt > 1 && req.firstAttemptAt ? req.firstAttemptAt : new Date(now()).toISOString();
+        req.attempt && req.attempt > 1 && req.firstAttemptAt
+          ? req.firstAttemptAt
+          : new Date(now()).toISOString();
       const common = {
         // The extRequestId we send, which Spinwheel's webhooks carry back (ProviderEvent.refreshId).
         refreshId: req.refreshKey,
@@ -198,7 +200,9 @@ export function createSpinwheelProvider(
     async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
       // With the status endpoint, the transaction's own item statuses say which cards completed;
       // on the documented path a card is REALTIME when its updatedOn moved past the refresh start.
-      const items = req.refreshed ? await client.getRefreshStatus(req.resource.userId, req.refreshId) : undefined;
+      const items = req.refreshed
+        ? await client.getRefreshStatus(req.resource.userId, req.refreshId)
+        : undefined;
       const user = await client.getUser(req.resource.userId);
       const cached = new Map((req.cachedReasons ?? []).map((c) => [c.accountId, c.reason]));
       return selectCards(user.creditCards, req.accountIds).map((card) => {

@@ -27,7 +27,10 @@ const SpinwheelEnv = z.object({
   /** The undocumented refresh status GET: off, or probe (a 404/405 turns it off for this worker). */
   SPINWHEEL_STATUS_ENDPOINT: z.enum(['off', 'probe']).default('off'),
   SPINWHEEL_CAPABILITY_NAME: z.string().min(1).default(REALTIME_BALANCE_CAPABILITY),
-  SPINWHEEL_REFRESH_SETTLE_SECONDS: z.coerce.number().positive().default(DEFAULT_REFRESH_SETTLE_MS / 1000),
+  SPINWHEEL_REFRESH_SETTLE_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_REFRESH_SETTLE_MS / 1000),
 });
 type SpinwheelConfig = z.infer<typeof SpinwheelEnv>;
 
@@ -102,7 +105,10 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
       key: 'SPINWHEEL_STATUS_ENDPOINT',
       meaning: 'off (default) or probe: use the undocumented refresh status GET, dropped for good on 404/405',
     },
-    { key: 'SPINWHEEL_CAPABILITY_NAME', meaning: 'Capability named in the refresh body (default REALTIME_BALANCE)' },
+    {
+      key: 'SPINWHEEL_CAPABILITY_NAME',
+      meaning: 'Capability named in the refresh body (default REALTIME_BALANCE)',
+    },
     {
       key: 'SPINWHEEL_REFRESH_SETTLE_SECONDS',
       meaning: 'Without a new updatedOn after this long (default 120), a card counts as not refreshed',

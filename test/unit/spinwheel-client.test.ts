@@ -343,7 +343,12 @@ void describe('Spinwheel simulator webhooks', () => {
       assert.deepEqual([t.resource, t.event.refreshId], [{ userId: SW_USER_SANDBOX }, 'k-hook']);
       return t.event.kind;
     });
-    assert.deepEqual(kinds.sort(), ['REFRESH_COMPLETED', 'REFRESH_FAILED', 'REFRESH_STARTED', 'REFRESH_STARTED']);
+    assert.deepEqual(kinds.sort(), [
+      'REFRESH_COMPLETED',
+      'REFRESH_FAILED',
+      'REFRESH_STARTED',
+      'REFRESH_STARTED',
+    ]);
   });
 
   void it('drop sends nothing; duplicate sends each webhook twice with the same webhookId', async () => {
@@ -441,7 +446,12 @@ void describe('Spinwheel documented path and the guesses on the wire', () => {
   for (const mode of ['absent', 'method-not-allowed'] as const) {
     void it(`status endpoint ${mode}: probed once, the instance switches to the documented path and the check still completes`, async () => {
       swSim().setAssumptionModes({ statusEndpoint: mode });
-      const c = new SpinwheelClient({ baseUrl: sim.url, secretKey: SECRET, timeoutMs: 2000, statusEndpoint: 'probe' });
+      const c = new SpinwheelClient({
+        baseUrl: sim.url,
+        secretKey: SECRET,
+        timeoutMs: 2000,
+        statusEndpoint: 'probe',
+      });
       const p = createSpinwheelProvider(c, { settleMs: 5000 });
       const start = await p.startRefresh({
         provider: 'spinwheel',
@@ -485,7 +495,12 @@ void describe('Spinwheel documented path and the guesses on the wire', () => {
   void it('a replayed extRequestId answered with 409 counts as already started, not as an error', async () => {
     swSim().setAssumptionModes({ replay: 'conflict' });
     const p = documented();
-    const req = { provider: 'spinwheel' as const, resource, refreshKey: 'k-409', accountIds: [SW_CARD.supported] };
+    const req = {
+      provider: 'spinwheel' as const,
+      resource,
+      refreshKey: 'k-409',
+      accountIds: [SW_CARD.supported],
+    };
     assert.equal((await p.startRefresh(req)).state, 'STARTED');
     assert.equal((await p.startRefresh({ ...req, attempt: 2 })).state, 'STARTED');
     assert.equal(sim.refreshStarts(SW_USER_SANDBOX), 1);

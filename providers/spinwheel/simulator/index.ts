@@ -117,7 +117,11 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
           !(Array.isArray(c.capabilities) && c.capabilities.includes(modes.capabilityName)),
       )
     ) {
-      return fail(res, 400, `creditCards[].capabilities: unknown capability; supported: ${modes.capabilityName}`);
+      return fail(
+        res,
+        400,
+        `creditCards[].capabilities: unknown capability; supported: ${modes.capabilityName}`,
+      );
     }
     const cardIds = cards.map((c) => c.id as string);
     refreshRequests.push({

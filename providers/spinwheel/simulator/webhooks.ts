@@ -35,7 +35,11 @@ export class SpinwheelWebhookSender {
     this.send(tx, item, item.refreshTransactionStatus);
   }
 
-  private send(tx: SimTransaction, item: SimRefreshItem, status: SimRefreshItem['refreshTransactionStatus']): void {
+  private send(
+    tx: SimTransaction,
+    item: SimRefreshItem,
+    status: SimRefreshItem['refreshTransactionStatus'],
+  ): void {
     const body = {
       webhookId: `wh-${this.nextId++}`,
       subscriptionId: 'sub-sandbox',
