@@ -69,7 +69,7 @@ void describe('MFA', () => {
       listed.map((c) => [c.guid, c.type, c.label]),
       [[MX_SANDBOX_CHALLENGES.text.guid, 'TEXT', MX_SANDBOX_CHALLENGES.text.label]],
     );
-    const resumed = await client.resume(U, 'MBR-challenge', [{ guid: listed[0]!.guid, value: 'correct' }]);
+    const resumed = await client.resume(U, 'MBR-challenge', [{ guid: listed[0]!.guid!, value: 'correct' }]);
     assert.deepEqual([resumed.connection_status, resumed.is_being_aggregated], ['RESUMED', true]);
     assert.equal((await settled('MBR-challenge')).connection_status, 'CONNECTED');
   });
