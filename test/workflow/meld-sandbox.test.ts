@@ -31,6 +31,7 @@ describe('Meld end to end on the sandbox', () => {
   });
   afterEach(() => {
     sim.setWebhookPlan({ mode: 'deliver' });
+    sim.setAssumptionModes({ inProgressMeaning: 'linking', singleConnectionGet: 'served' });
     sim.clearFaults();
   });
 
@@ -328,6 +329,9 @@ describe('Meld end to end on the sandbox', () => {
 
   it('joins a refresh already running at Meld (IN_PROGRESS) and completes on that refresh’s UPDATED webhook', async () => {
     // Someone else (Meld's own aggregation, another caller) started the refresh: we don't know its requestId.
+    // The connection reads IN_PROGRESS meanwhile only where Meld means "refresh running" by it (a mode:
+    // our reading is "linking not finished", assumptions.ts in-progress-meaning); either way we join.
+    sim.setAssumptionModes({ inProgressMeaning: 'refresh-running' });
     const outside = await fetch(`${sim.url}/bank-linking/connections/meld-conn-slow/refresh`, {
       method: 'POST',
       headers: {
