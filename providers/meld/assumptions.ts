@@ -80,7 +80,7 @@ export const MELD_ASSUMPTION_LIST: readonly ProviderAssumption[] = [
     statement:
       'No refresh-status endpoint: completion comes by BANK_LINKING_ACCOUNTS_UPDATED, and a poll sees it when every ' +
       'active account’s balances.updatedAt reaches the refresh start.',
-    source: `PROVIDERS.md: Meld ("There is no refresh-status endpoint"); ${SEED}:128-133 (balances.updatedAt)`,
+    source: `PROVIDERS.md: Meld ("There is no refresh-status endpoint"); ${SEED}:32-37 (balances.updatedAt)`,
     ifWrong: 'Nothing to switch: this is the documented read.',
     where: 'provider.ts (readRefreshStatus)',
   },
@@ -111,7 +111,7 @@ export const MELD_ASSUMPTION_LIST: readonly ProviderAssumption[] = [
   {
     id: 'inactive-account-statuses',
     statement: `Account status ${MELD_ASSUMPTIONS.inactiveAccountStatuses.join('/')} = not usable; anything else = active.`,
-    source: `guess (${SEED}:120 shows only "status": "ACTIVE")`,
+    source: `guess (${SEED}:24 shows only "status": "ACTIVE")`,
     ifWrong:
       'A closed account under another word counts as active: it never updates, so polls wait for it, but the signed ' +
       'UPDATED webhook still completes the check and the account comes back CACHED NOT_UPDATED_BY_REFRESH.',
@@ -128,7 +128,7 @@ export const MELD_ASSUMPTION_LIST: readonly ProviderAssumption[] = [
   {
     id: 'pending-transactions',
     statement: 'PENDING transactions via GET /bank-linking/transactions?financialAccountId=&status=PENDING.',
-    source: `guess (${SEED}:110 says to use the transactions endpoint, not how)`,
+    source: `guess (${SEED}:14 says to use the transactions endpoint, not how)`,
     ifWrong: 'Only the current − pending basis of sufficiency is affected; the balance read is not.',
     where: 'client.ts (listPendingTransactions)',
   },
