@@ -190,8 +190,9 @@ export function createSpinwheelProvider(
     },
 
     async readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus> {
+      // An empty answer from the status endpoint says nothing: the documented read decides then.
       const items = await client.getRefreshStatus(ref.resource.userId, ref.refreshId);
-      if (items) return summarizeRefresh(items);
+      if (items?.length) return summarizeRefresh(items);
       const user = await client.getUser(ref.resource.userId);
       const cards = selectCards(user.creditCards, ref.accountIds);
       return documentedStatus(cards, ref.startedAt, now() - Date.parse(ref.startedAt), settleMs);
@@ -200,9 +201,10 @@ export function createSpinwheelProvider(
     async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
       // With the status endpoint, the transaction's own item statuses say which cards completed;
       // on the documented path a card is REALTIME when its updatedOn moved past the refresh start.
-      const items = req.refreshed
+      const read = req.refreshed
         ? await client.getRefreshStatus(req.resource.userId, req.refreshId)
         : undefined;
+      const items = read?.length ? read : undefined;
       const user = await client.getUser(req.resource.userId);
       const cached = new Map((req.cachedReasons ?? []).map((c) => [c.accountId, c.reason]));
       return selectCards(user.creditCards, req.accountIds).map((card) => {
