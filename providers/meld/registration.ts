@@ -1,6 +1,7 @@
 // Meld behind the registry: env config, provider, webhook (meld-signature HMAC), resource shape. Sandbox: simulator/registration.ts.
 import { z } from 'zod';
 import type { ProviderRegistration } from '../registration';
+import { MELD_ASSUMPTIONS } from './assumptions';
 import { MeldClient } from './client';
 import { createMeldProvider } from './provider';
 import { verifyMeldWebhook } from './signature';
@@ -13,6 +14,10 @@ const MeldEnv = z.object({
   /** The public URL Meld posts to: it is part of the signed string, so it comes from config. */
   MELD_WEBHOOK_URL: z.url(),
   MELD_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
+  MELD_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .default(MELD_ASSUMPTIONS.defaultMeldVersion),
 });
 type MeldConfig = z.infer<typeof MeldEnv>;
 
@@ -25,7 +30,14 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
   },
   configFromEnv: (env) => (env.MELD_BASE_URL ? MeldEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
-    createMeldProvider(new MeldClient({ baseUrl: c.MELD_BASE_URL, apiKey: c.MELD_API_KEY, ...deps })),
+    createMeldProvider(
+      new MeldClient({
+        baseUrl: c.MELD_BASE_URL,
+        apiKey: c.MELD_API_KEY,
+        meldVersion: c.MELD_VERSION,
+        ...deps,
+      }),
+    ),
   authenticateWebhook(c, req) {
     const verdict = verifyMeldWebhook({
       secret: c.MELD_WEBHOOK_SECRET,
@@ -45,6 +57,10 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
     {
       key: 'MELD_WEBHOOK_TOLERANCE_SECONDS',
       meaning: 'Accepted age of meld-signature-timestamp (default 300)',
+    },
+    {
+      key: 'MELD_VERSION',
+      meaning: `Meld-Version sent on every call (default ${MELD_ASSUMPTIONS.defaultMeldVersion})`,
     },
   ],
 };

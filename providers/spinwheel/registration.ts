@@ -2,6 +2,7 @@
 // Sandbox: simulator/registration.ts.
 import { z } from 'zod';
 import type { ProviderRegistration } from '../registration';
+import { DEFAULT_REFRESH_SETTLE_MS, REALTIME_BALANCE_CAPABILITY } from './assumptions';
 import { SpinwheelClient } from './client';
 import { createSpinwheelProvider } from './provider';
 import { translateSpinwheelWebhook, verifySpinwheelWebhook } from './webhook';
@@ -23,6 +24,13 @@ const SpinwheelEnv = z.object({
             .filter(Boolean)
         : [],
     ),
+  /** The undocumented refresh status GET: off, or probe (a 404/405 turns it off for this worker). */
+  SPINWHEEL_STATUS_ENDPOINT: z.enum(['off', 'probe']).default('off'),
+  SPINWHEEL_CAPABILITY_NAME: z.string().min(1).default(REALTIME_BALANCE_CAPABILITY),
+  SPINWHEEL_REFRESH_SETTLE_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_REFRESH_SETTLE_MS / 1000),
 });
 type SpinwheelConfig = z.infer<typeof SpinwheelEnv>;
 
@@ -39,7 +47,14 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
   configFromEnv: (env) => (env.SPINWHEEL_BASE_URL ? SpinwheelEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
     createSpinwheelProvider(
-      new SpinwheelClient({ baseUrl: c.SPINWHEEL_BASE_URL, secretKey: c.SPINWHEEL_SECRET_KEY, ...deps }),
+      new SpinwheelClient({
+        baseUrl: c.SPINWHEEL_BASE_URL,
+        secretKey: c.SPINWHEEL_SECRET_KEY,
+        statusEndpoint: c.SPINWHEEL_STATUS_ENDPOINT,
+        capabilityName: c.SPINWHEEL_CAPABILITY_NAME,
+        ...deps,
+      }),
+      { settleMs: c.SPINWHEEL_REFRESH_SETTLE_SECONDS * 1000 },
     ),
   webhookAuthInHeaders: true,
   authenticateWebhook: (c, req) =>
@@ -65,5 +80,17 @@ export const spinwheelRegistration: ProviderRegistration<SpinwheelConfig> = {
     },
     { key: 'SPINWHEEL_WEBHOOK_SECRET', meaning: 'Value of that header', secret: true },
     { key: 'SPINWHEEL_WEBHOOK_IPS', meaning: 'Optional comma-separated allow-list of webhook source IPs' },
+    {
+      key: 'SPINWHEEL_STATUS_ENDPOINT',
+      meaning: 'off (default) or probe: use the undocumented refresh status GET, dropped for good on 404/405',
+    },
+    {
+      key: 'SPINWHEEL_CAPABILITY_NAME',
+      meaning: 'Capability named in the refresh body (default REALTIME_BALANCE)',
+    },
+    {
+      key: 'SPINWHEEL_REFRESH_SETTLE_SECONDS',
+      meaning: 'Without a new updatedOn after this long (default 120), a card counts as not refreshed',
+    },
   ],
 };

@@ -29,6 +29,10 @@ export const spinwheelSandbox: ProviderSandbox = {
         SPINWHEEL_SECRET_KEY: SANDBOX.secretKey,
         SPINWHEEL_WEBHOOK_HEADER: SANDBOX.header,
         SPINWHEEL_WEBHOOK_SECRET: SANDBOX.webhookSecret,
+        // The simulator serves the status endpoint; tests switch it off to exercise the fallback.
+        SPINWHEEL_STATUS_ENDPOINT: 'probe',
+        // A sandbox card settles in 4–6 s (scaled): give it 30 s (scaled) before calling it unconfirmed.
+        SPINWHEEL_REFRESH_SETTLE_SECONDS: String(30 * (timeScale ?? 1)),
       },
     };
   },
