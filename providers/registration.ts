@@ -3,7 +3,7 @@
 // separately (providers/<name>/simulator/registration.ts, gathered in providers/sandboxes.ts) so the
 // worker and the API never load one.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ProviderEvent, ProviderName, ResourceRef } from '../contracts/balance-check';
+import type { ProviderName } from '../contracts/balance-check';
 import type { BalanceProvider } from '../contracts/provider';
 import type { FetchLike } from './http/request-json';
 
@@ -17,7 +17,8 @@ export interface WebhookRequest {
 }
 
 export type WebhookAuthResult = { ok: true } | { ok: false; reason: string };
-export type WebhookTranslation = { resource: ResourceRef; event: ProviderEvent } | { ignored: string };
+export type { WebhookTranslation } from '../contracts/provider';
+import type { WebhookTranslation } from '../contracts/provider';
 
 /** What `resource` means at this provider; the API schema and the OpenAPI document are built from it. */
 export interface ResourceShape {

@@ -64,7 +64,6 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
         refreshId: req.refreshKey,
         startedAt: startedAt.toISOString(),
         polling: MELD_POLLING,
-        mfaPossible: false,
         ...extra,
       });
       const before = await client.findConnection(req.resource.userId, connectionId);

@@ -45,7 +45,6 @@ export function createMxProvider(client: MxClient): BalanceProvider {
           startedAt: new Date(beforeCall).toISOString(),
           polling: MX_POLLING,
           reason: throttled,
-          mfaPossible: false,
         };
       }
       const startedAt = new Date(refreshStartFor(member, beforeCall)).toISOString();
@@ -54,7 +53,6 @@ export function createMxProvider(client: MxClient): BalanceProvider {
         refreshId: `${member.guid ?? memberId}:${startedAt}`,
         startedAt,
         polling: MX_POLLING,
-        mfaPossible: true,
       };
     },
 

@@ -3,7 +3,7 @@
 // and MX itself says not to rely on webhooks alone: the workflow keeps reading status.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { ProviderEvent, ResourceRef } from '../../contracts/balance-check';
+import type { WebhookTranslation } from '../../contracts/provider';
 
 /** connection_status_id as webhooks send it (PROVIDERS.md), for bodies that carry only the id. */
 const STATUS_BY_ID = [
@@ -68,7 +68,7 @@ const connectionStatusSchema = z.looseObject({
 });
 const envelopeSchema = z.looseObject({ type: z.string() });
 
-export type MxWebhookTranslation = { resource: ResourceRef; event: ProviderEvent } | { ignored: string };
+export type MxWebhookTranslation = WebhookTranslation;
 
 /**
  * Two MFA rounds send byte-identical CHALLENGED bodies (MX's payload has no round, job or time), so a

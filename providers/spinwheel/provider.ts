@@ -179,7 +179,6 @@ export function createSpinwheelProvider(
         startedAt,
         polling: SPINWHEEL_POLLING,
         accounts,
-        mfaPossible: false,
       };
       if (eligibleIds.length === 0)
         return { ...common, state: 'NOT_REFRESHABLE', reason: noneEligibleReason(accounts) };

@@ -25,7 +25,6 @@ const start = (connectionId: string, provider = providerWith()) =>
 const refOf = (connectionId: string, s: RefreshStart, accountIds?: string[]): RefreshRef => ({
   provider: 'meld',
   resource: resource(connectionId),
-  refreshKey: `key-${connectionId}`,
   refreshId: s.refreshId,
   startedAt: s.startedAt,
   accountIds,
@@ -57,7 +56,6 @@ void describe('Meld provider', () => {
     assert.equal(s.state, 'STARTED');
     assert.notEqual(s.refreshId, 'key-meld-conn-active', "Meld's requestId is the refresh id");
     assert.deepEqual(s.polling, MELD_POLLING);
-    assert.equal(s.mfaPossible, false);
     const { status, states } = await pollUntilSettled(refOf('meld-conn-active', s));
     assert.equal(states[0], 'RUNNING');
     assert.equal(status.state, 'SUCCEEDED');

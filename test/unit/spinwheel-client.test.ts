@@ -170,8 +170,8 @@ void describe('Spinwheel provider', () => {
   void it('mixed cards: refreshes only SUPPORTED ones and reports eligibility per card', async () => {
     const start = await provider().startRefresh({ provider: 'spinwheel', resource, refreshKey: 'k-mixed' });
     assert.deepEqual(
-      [start.state, start.refreshId, start.mfaPossible, start.polling.trustCompletionEvent],
-      ['STARTED', 'k-mixed', false, false],
+      [start.state, start.refreshId, start.polling.trustCompletionEvent],
+      ['STARTED', 'k-mixed', false],
     );
     const byId = new Map(start.accounts?.map((a) => [a.accountId, a]));
     assert.deepEqual(
@@ -271,7 +271,6 @@ void describe('Spinwheel provider', () => {
     const status = await settled({
       provider: 'spinwheel',
       resource,
-      refreshKey: 'k-fail',
       refreshId: start.refreshId,
       startedAt: start.startedAt,
     });
@@ -304,7 +303,6 @@ void describe('Spinwheel provider', () => {
     const cached = await provider().listBalances({
       provider: 'spinwheel',
       resource,
-      refreshKey: 'k-n1',
       refreshId: 'k-n1',
       startedAt: one.startedAt,
       refreshed: false,
@@ -397,7 +395,6 @@ void describe('Spinwheel documented path and the guesses on the wire', () => {
   const refOf = (start: { refreshId: string; startedAt: string }, accountIds?: string[]): RefreshRef => ({
     provider: 'spinwheel',
     resource,
-    refreshKey: start.refreshId,
     refreshId: start.refreshId,
     startedAt: start.startedAt,
     ...(accountIds ? { accountIds } : {}),
