@@ -129,7 +129,12 @@ describe('HTTP semantics', () => {
   it('/mfa for an unknown or undecodable check → 404 like GET, DELETE and /events', async () => {
     const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
     const answers = JSON.stringify({ answers: [{ challengeId: 'a', value: 'b' }] });
-    const event = JSON.stringify({ eventId: 'e', provider: 'mx', kind: 'REFRESH_COMPLETED' });
+    const event = JSON.stringify({
+      eventId: 'e',
+      provider: 'mx',
+      kind: 'REFRESH_COMPLETED',
+      occurredAt: new Date().toISOString(),
+    });
     for (const id of [GHOST, 'garbage', 'chk_!!!']) {
       const statuses = [
         (await send('GET', `/v1/balance-checks/${id}`, auth)).status,

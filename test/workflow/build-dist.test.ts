@@ -78,8 +78,11 @@ describe('production build (Dockerfile stages played here; dist/ started with no
     provider: 'mx',
     resource: { userId: MX_SANDBOX_USER, memberId },
   });
+  /** Checks started through the compiled API belong to its key's owner (`dist`). */
+  /** The activities that read balances (a status read that finds the refresh done reads them too). */
+  const BALANCE_READS = ['listBalances', 'readStatusAndBalances'];
   const handleFor = (memberId: string) =>
-    client.workflow.getHandle(balanceCheckWorkflowId('mx', mxInput(memberId).resource));
+    client.workflow.getHandle(balanceCheckWorkflowId('mx', mxInput(memberId).resource, 'dist'));
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'balance-check-dist-'));
@@ -271,7 +274,7 @@ describe('production build (Dockerfile stages played here; dist/ started with no
       const { raw } = await handle.describe();
       return (raw.pendingActivities ?? []).some(
         (a) =>
-          a.activityType?.name === 'listBalances' &&
+          BALANCE_READS.includes(a.activityType?.name ?? '') &&
           a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED,
       );
     }, 20_000);
@@ -283,8 +286,8 @@ describe('production build (Dockerfile stages played here; dist/ started with no
     assert.ok(stopMs < WORKER_GRACE_MS + 3000, `worker exited ${stopMs} ms after SIGTERM`);
     assert.match(worker.output(), /balance-check worker stopped/);
     const events = (await handle.fetchHistory()).events ?? [];
-    const listBalances = events.find(
-      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'listBalances',
+    const listBalances = events.find((e) =>
+      BALANCE_READS.includes(e.activityTaskScheduledEventAttributes?.activityType?.name ?? ''),
     );
     assert.ok(listBalances, 'listBalances was scheduled');
     assert.ok(
