@@ -18,6 +18,7 @@ import type { ProviderName } from '../../contracts/balance-check';
 import { sandboxedProviders } from '../../providers/sandboxes';
 import type { Env } from '../../providers/registration';
 import type { RunningSimulator } from '../../providers/simulator-kit';
+import { registerSimulators } from './harness';
 import type { Cluster } from '../../scripts/cluster';
 import { freePort } from '../../scripts/cluster/config';
 import { sharedCluster } from '../helpers/temporal-env';
@@ -132,6 +133,7 @@ export async function startReplicaStack(
     simulators[name] = simulator;
     Object.assign(providerEnv, env);
   }
+  const unregister = registerSimulators(simulators);
 
   const baseEnv = {
     ...process.env,
@@ -241,6 +243,7 @@ export async function startReplicaStack(
       await stack.client?.connection.close().catch(() => undefined);
       relay.closeAllConnections();
       await new Promise<void>((resolve) => relay.close(() => resolve()));
+      unregister();
       await Promise.all(Object.values(simulators).map((s) => s!.close()));
     },
   };

@@ -122,6 +122,9 @@ export function createMeldSimulator(opts: MeldSimulatorOptions): MeldSimulator {
     setAssumptionModes: (modes) => {
       ctx.modes = { ...ctx.modes, ...modes };
     },
+    prepareResource: (resource) => {
+      if (resource.memberId) ctx.state.materialize(resource.memberId);
+    },
   };
   return { app, control, shutdown: () => timers.clearAll() };
 }
