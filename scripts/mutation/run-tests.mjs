@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import process from 'node:process';
+import { URL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const modules = JSON.parse(readFileSync(new URL('./modules.json', import.meta.url), 'utf8'));

@@ -40,7 +40,7 @@ function localClosure(file: string, seen = new Set<string>()): Set<string> {
 }
 
 function closureHash(module: string): string {
-  const tooling = ['modules.json', 'stryker.config.mjs', 'run-tests.mjs', 'bail-reporter.mjs'].map((f) =>
+  const tooling = ['stryker.config.mjs', 'run-tests.mjs', 'bail-reporter.mjs'].map((f) =>
     path.join(__dirname, f),
   );
   const files = new Set([path.join(ROOT, 'package-lock.json'), ...tooling]);

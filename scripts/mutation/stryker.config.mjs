@@ -1,6 +1,7 @@
 // Stryker over the pure core (see README "Mutation testing"). `npm run mutation` (scripts/mutation/run.ts)
 // runs it; modules.json says which modules are mutated and which fast unit tests cover each one.
 import { readFileSync } from 'node:fs';
+import { URL } from 'node:url';
 
 const modules = JSON.parse(readFileSync(new URL('./modules.json', import.meta.url), 'utf8'));
 

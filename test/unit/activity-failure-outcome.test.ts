@@ -12,7 +12,7 @@ import {
 import { ProviderErrorType } from '../../contracts/provider-errors';
 import { reasonFromActivityFailure } from '../../workflows/outcome';
 
-const failed = (cause: Error | undefined, retryState = RetryState.NON_RETRYABLE_FAILURE) =>
+const failed = (cause: Error | undefined, retryState: RetryState = RetryState.NON_RETRYABLE_FAILURE) =>
   new ActivityFailure('Activity task failed', 'readBalances', '7', retryState, 'worker@host', cause);
 
 describe('reason of an activity failure', () => {

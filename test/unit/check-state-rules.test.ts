@@ -38,10 +38,10 @@ describe('event staleness (relative to the refresh start)', () => {
       ['exact'],
     );
   });
-  it('keeps every event while the refresh start is unknown', () => {
+  it('keeps every event while the refresh start is unknown, however old', () => {
     const s = refreshing();
     s.refreshStartedAt = null;
-    s.acceptEvent(ev({ eventId: 'ancient', occurredAt: '2020-01-01T00:00:00Z' }), START);
+    s.acceptEvent(ev({ eventId: 'ancient', occurredAt: '1969-12-31T23:59:58Z' }), START);
     assert.equal(s.takeRelevantEvents().length, 1);
   });
   it('a refresh id decides only when both sides have one', () => {
@@ -150,6 +150,19 @@ describe('wake-up decision', () => {
     assert.equal(s.decideWake([ev({ kind: 'STATUS_CHANGED', refreshId: 'R1' })], true), 'CONFIRM_BY_STATUS');
     s.refreshId = null;
     assert.equal(s.decideWake([ev({ refreshId: 'R1' })], true), 'CONFIRM_BY_STATUS');
+  });
+});
+
+describe('a new check', () => {
+  it('starts in STARTING with no challenges, polls, events, rounds, timers or outcome', () => {
+    const s = new CheckState(mx, START, START + 1);
+    assert.equal(s.phase, 'STARTING');
+    assert.deepEqual(s.challenges, []);
+    assert.deepEqual(s.pendingEvents, []);
+    assert.deepEqual(
+      [s.polls, s.eventsAccepted, s.mfaRounds, s.nextPollAt, s.mfaDeadline, s.outcome, s.refreshId],
+      [0, 0, 0, null, null, null, null],
+    );
   });
 });
 

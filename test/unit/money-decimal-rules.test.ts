@@ -26,6 +26,8 @@ describe('decimal text accepted', () => {
     assert.equal(toMinorUnits('0.0049999', 'USD'), 0);
     assert.equal(toMinorUnits('0.005', 'USD'), 1);
     assert.equal(toMinorUnits('5e-3', 'USD'), 1, 'the point lands just before the first digit');
+    assert.equal(toMinorUnits('9e-4', 'USD'), 0, '0.0009: the first dropped digit is 0');
+    assert.equal(toMinorUnits(9e-7, 'USD'), 0);
     assert.equal(toMinorUnits('-0.005', 'USD'), -1);
     assert.equal(toMinorUnits('0.0051', 'USD'), 1);
     assert.equal(toMinorUnits('2.999', 'USD'), 300);
