@@ -14,6 +14,7 @@ import {
 } from '../observability/api-metrics';
 import { authenticate, type ApiKey } from './auth';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
+import { jsonBody } from './json-body';
 import { buildOpenApiDocument } from './openapi';
 import { problem, problemHandler } from './problem';
 import { createMemoryRateLimiter, rateLimitByKey, type RateLimiter } from './rate-limit';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Idempotency-Key records; default in memory (one replica — use a shared store for several). */
   idempotency?: IdempotencyStore;
+  /** Recently signaled event ids (webhook/relay dedupe); default in memory with its default caps. */
+  recentEvents?: RecentEventIds;
   /** Per-key rate limiter; default in memory. */
   rateLimiter?: RateLimiter;
   /** Requests per minute per API key unless the key sets its own (default 600). */
@@ -51,13 +54,15 @@ export interface ApiDeps {
   webhookBodyLimitBytes?: number;
   /** Bound on the MFA Update so a missing worker answers 503 (default 15 s). */
   updateDeadlineMs?: number;
+  /** Aborted when the process starts shutting down (api/graceful-shutdown.ts): `Prefer: wait` answers 202. */
+  draining?: AbortSignal;
 }
 
 export function createApp(deps: ApiDeps): Express {
   const logger = deps.logger ?? createLogger({ name: 'api' });
   const metrics = deps.metrics ?? createApiMetrics();
   const { client } = deps;
-  const recent = new RecentEventIds();
+  const recent = deps.recentEvents ?? new RecentEventIds();
 
   const app = express();
   app.disable('x-powered-by');
@@ -88,12 +93,13 @@ export function createApp(deps: ApiDeps): Express {
     authenticate(deps.apiKeys),
     rateLimitByKey(deps.rateLimiter ?? createMemoryRateLimiter(), deps.ratePerMinute ?? 600),
     requireJsonBody,
-    express.json({ limit: deps.jsonBodyLimitBytes ?? 32 * 1024, strict: true }),
+    jsonBody({ limit: deps.jsonBodyLimitBytes ?? 32 * 1024 }),
     createChecksRouter({
       client,
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
       idempotency: deps.idempotency ?? createMemoryIdempotencyStore(),
       onCheckStarted: (provider) => metrics.checksStarted.inc({ provider }),
+      draining: deps.draining,
     }),
     createCheckMfaRouter({ client, updateDeadlineMs: deps.updateDeadlineMs }),
     createCheckEventsRouter({ client, recent }),

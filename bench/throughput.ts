@@ -5,13 +5,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/worker';
-import {
-  balanceCheckWorkflowId,
-  TASK_QUEUE,
-  type BalanceCheckInput,
-} from '../contracts/balance-check';
+import { balanceCheckWorkflowId, TASK_QUEUE, type BalanceCheckInput } from '../contracts/balance-check';
 import { phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
 import { startOrJoinCheck } from '../api/start-check';
+import { quietBundlerLogger } from '../observability/quiet-logger';
 import { answerOf } from '../test/helpers/answers';
 import { scenario } from '../test/reliability/scenarios';
 import type { TrivialActivities } from './trivial-workflow';
@@ -81,10 +78,9 @@ export async function startTrivialWorker(
   namespace: string,
   client: Client,
 ): Promise<{ close(): Promise<void> }> {
-  const noop = () => undefined;
   trivialBundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('./trivial-workflow'),
-    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+    logger: quietBundlerLogger,
   });
   const timers = new Set<NodeJS.Timeout>();
   const activities: TrivialActivities = {
@@ -96,7 +92,7 @@ export async function startTrivialWorker(
         client.workflow
           .getHandle(workflowId)
           .signal('trivialEvent', { kind: 'REFRESH_COMPLETED' })
-          .catch(noop);
+          .catch(() => undefined);
       }, delayMs);
       timers.add(t);
       return workflowId;
@@ -118,7 +114,7 @@ export async function startTrivialWorker(
     async close() {
       for (const t of timers) clearTimeout(t);
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(noop);
+      await running.catch(() => undefined);
     },
   };
 }
@@ -127,7 +123,12 @@ export async function startTrivialWorker(
 export function realCheck(client: Client, base: number) {
   const s = scenario('mx-webhook');
   return async (i: number) => {
-    const input: BalanceCheckInput = { provider: 'mx', resource: s.resource(base + i), requestedBy: 'bench', owner: 'bench' };
+    const input: BalanceCheckInput = {
+      provider: 'mx',
+      resource: s.resource(base + i),
+      requestedBy: 'bench',
+      owner: 'bench',
+    };
     const ref = await startOrJoinCheck(client, TASK_QUEUE, input);
     const result = await answerOf(client.workflow.getHandle(ref.workflowId, ref.runId), ref.callerId);
     return result.status === 'COMPLETED';

@@ -1,12 +1,13 @@
 // The whole service with simulated providers, in one process: the provider simulators (webhooks
 // pointed at the API), a worker, and the API. `npm start` and the integration tests share it.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { PROVIDER_NAMES, TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
 import { createApp, type ApiDeps } from '../api/app';
 import { hashApiKey } from '../api/auth';
+import { createApiServer, type ApiServerSettings } from '../api/server';
 import { createLogger } from '../observability/logger';
 import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
 import type { Env } from '../providers/registration';
@@ -35,6 +36,8 @@ export interface SandboxStackOptions {
   apiKeys?: ApiDeps['apiKeys'];
   ratePerMinute?: ApiDeps['ratePerMinute'];
   updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
+  /** Socket-level limits of the API server (timeouts, connection cap); default: api/server.ts defaults. */
+  serverSettings?: ApiServerSettings;
 }
 
 /** The sandbox's API key (`Authorization: Bearer sandbox-api-key`) when no apiKeys are given. */
@@ -58,8 +61,8 @@ export interface SandboxStack {
 
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
   // Listen first: the simulators need the API's URL for their webhooks.
-  let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
-  const server: Server = createServer((req, res) => handler!(req, res));
+  let handler: Parameters<typeof createApiServer>[0] = (_req, res) => res.writeHead(503).end();
+  const server: Server = createApiServer((req, res) => handler(req, res), opts.serverSettings);
   await new Promise<void>((resolve) =>
     server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve),
   );

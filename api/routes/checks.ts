@@ -23,6 +23,8 @@ export interface ChecksDeps {
   taskQueue: string;
   idempotency: IdempotencyStore;
   onCheckStarted?: (provider: string) => void;
+  /** Aborted when the process starts shutting down: long-polls answer 202 at once. */
+  draining?: AbortSignal;
 }
 
 const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref)}`;
@@ -116,7 +118,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     res.set('Location', location(ref));
     if (wait) {
       res.set('Preference-Applied', `wait=${wait}`);
-      const result = await awaitResult(client, ref, wait);
+      const result = await awaitResult(client, ref, wait, deps.draining);
       if (result) return void res.status(200).json(doneView(ref, result));
     }
     res.status(202).json(runningView(ref));

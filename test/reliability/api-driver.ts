@@ -96,6 +96,7 @@ export async function startViaApi(
   const run: CheckRun = {
     scenario: sc,
     workflowId: ref.workflowId,
+    callerId: ref.callerId,
     input: { provider: sc.provider, resource },
     startedAt,
     phasesSeen: new Set(),
