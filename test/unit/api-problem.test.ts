@@ -185,8 +185,13 @@ describe('problemHandler (last middleware)', () => {
         detail: 'nope',
       });
     }
-    for (const status of [399, 500]) assert.equal(handle({ status, message: 'x' }).sent.status, 500);
-    assert.equal(handle({ status: '404', message: 'x' }).sent.status, 500);
+    for (const status of [399, 500, '404']) {
+      assert.deepEqual(handle({ status, message: 'x' }).sent.body, {
+        type: `${TYPE}internal`,
+        title: 'Internal error',
+        status: 500,
+      });
+    }
   });
   it('answers 503 with Retry-After when Temporal is unreachable (gRPC UNAVAILABLE or DEADLINE_EXCEEDED)', () => {
     for (const err of [{ code: 14 }, { code: 4 }, { message: 'wrapped', cause: { code: 14 } }]) {
