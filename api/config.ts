@@ -33,6 +33,8 @@ const ApiEnv = z.object({
   API_EVENT_DEDUPE_MAX_PER_CHECK: z.coerce.number().int().positive().default(RECENT_EVENTS_MAX_PER_CHECK),
   API_RATE_LIMIT_MAX_BUCKETS: z.coerce.number().int().positive().default(RATE_LIMIT_MAX_BUCKETS),
   TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
+  /** postgres://… of the state shared by API replicas; unset = in memory (one replica). */
+  API_STATE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -77,6 +79,12 @@ export const API_ENV_DOC: { key: string; meaning: string; secret?: boolean }[] =
     meaning: 'Rate-limit buckets kept, least recently used dropped (default 10000)',
   },
   { key: 'TEMPORAL_TASK_QUEUE', meaning: 'Task queue checks start on (default balance-check)' },
+  {
+    key: 'API_STATE_URL',
+    meaning:
+      'postgres:// URL of the state API replicas share (idempotency, rate limits, webhook dedupe); unset = in memory',
+    secret: true,
+  },
   { key: 'LOG_LEVEL', meaning: 'pino level (default info)' },
 ];
 

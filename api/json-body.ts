@@ -58,13 +58,16 @@ export function parseJsonBytes(bytes: Buffer, maxDepth = JSON_MAX_DEPTH): unknow
 export function jsonBody({
   limit,
   maxDepth = JSON_MAX_DEPTH,
+  strict = true,
 }: {
   limit: number;
   maxDepth?: number;
+  /** false: any JSON value (e.g. `null`) parses, and the route's schema refuses it with 422. */
+  strict?: boolean;
 }): RequestHandler {
   const parse = express.json({
     limit,
-    strict: true,
+    strict,
     verify: (_req, _res, buf) => {
       if (jsonNestsDeeperThan(buf, maxDepth)) throw new JsonTooDeepError(maxDepth);
     },

@@ -13,6 +13,7 @@ import { createMemoryIdempotencyStore } from './idempotency';
 import { createMemoryRateLimiter } from './rate-limit';
 import { RecentEventIds } from './recent-events';
 import { apiServerSettings } from './server';
+import { openSharedApiState } from './state/open-state';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
     namespace: temporal.namespace,
     dataConverter: codecFromEnv().dataConverter,
   });
+
+  // Replicas share idempotency records, rate-limit buckets and webhook dedupe through API_STATE_URL.
+  const state = config.API_STATE_URL ? await openSharedApiState(config.API_STATE_URL, logger) : undefined;
 
   const webhookProviders: ApiDeps['webhookProviders'] = {};
   for (const registration of Object.values(REGISTRATIONS)) {
@@ -56,9 +60,10 @@ async function main(): Promise<void> {
       jsonBodyLimitBytes: config.API_JSON_BODY_LIMIT_BYTES,
       webhookBodyLimitBytes: config.API_WEBHOOK_BODY_LIMIT_BYTES,
       updateDeadlineMs: config.API_MFA_DEADLINE_MS,
-      idempotency,
-      recentEvents,
-      rateLimiter,
+      // Replicas share idempotency records, rate-limit buckets and webhook dedupe (API_STATE_URL).
+      ...(state
+        ? { idempotency: state.idempotency, sharedRateLimiter: state.rateLimiter, eventIds: state.eventIds }
+        : { idempotency, recentEvents, rateLimiter }),
     });
   const settings = apiServerSettings(config);
   const http = await listenGracefully(createHandler, {
@@ -76,6 +81,7 @@ async function main(): Promise<void> {
       providers: Object.keys(webhookProviders),
       apiKeys: config.apiKeys.map((k) => k.name),
       server: settings,
+      state: state ? 'shared (API_STATE_URL)' : 'memory',
     },
     'API listening',
   );
@@ -87,7 +93,7 @@ async function main(): Promise<void> {
       .stop()
       .then(({ forced }) => {
         logger.info({ forced }, 'API stopped');
-        return connection.close();
+        return Promise.allSettled([connection.close(), state?.close()]);
       })
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(1), graceMs + 5_000).unref();

@@ -14,7 +14,7 @@ import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
-import { IdempotencyKeyHeader, parsePreferWait, StartCheckBody } from '../schemas';
+import { IdempotencyKeyHeader, parsePreferWait, type RequestSchemas } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
 import { executeUpdate } from '../execute-update';
 
@@ -22,6 +22,8 @@ export interface ChecksDeps {
   client: Client;
   taskQueue: string;
   idempotency: IdempotencyStore;
+  /** Built from the providers the API admits (api/schemas.ts requestSchemas). */
+  startCheckBody: RequestSchemas['startCheck'];
   onCheckStarted?: (provider: string) => void;
   /** Aborted when the process starts shutting down: long-polls answer 202 at once. */
   draining?: AbortSignal;
@@ -42,7 +44,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
   const { client } = deps;
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = StartCheckBody.safeParse(req.body);
+    const parsed = deps.startCheckBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');

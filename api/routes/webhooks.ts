@@ -1,13 +1,13 @@
 // /webhooks/:provider — each provider's own authentication over the raw bytes, then a signal.
 import express, { type Request, type Response, Router } from 'express';
 import type { Client } from '@temporalio/client';
-import { PROVIDER_NAMES, type ProviderName, type ResourceRef } from '../../contracts/balance-check';
+import type { ProviderName, ResourceRef } from '../../contracts/balance-check';
 import type { ProviderRegistration } from '../../providers/registration';
 import { deliverToOwners } from '../deliver-event';
 import { JsonTooDeepError, parseJsonBytes } from '../json-body';
 import { problem } from '../problem';
 import { ProviderId } from '../schemas';
-import type { RecentEventIds } from '../recent-events';
+import type { EventIdDedupe } from '../state/types';
 import { requestLog } from '../request-id';
 
 export type WebhookOutcome = 'signaled' | 'duplicate' | 'ignored' | 'no-check' | 'unauthorized' | 'malformed';
@@ -20,18 +20,11 @@ export interface WebhooksDeps {
   /** Owners whose checks a webhook may concern (the configured API keys' owners). */
   owners: readonly string[];
   /** Shared with /v1/balance-checks/{id}/events: one event id, one signal. */
-  recent: RecentEventIds;
+  recent: EventIdDedupe;
   /** Bytes or an express size string (default 64 KiB); larger bodies get 413 (at once when given in bytes and declared by Content-Length). */
   bodyLimit?: string | number;
   onWebhook?: (provider: ProviderName, outcome: WebhookOutcome) => void;
 }
-
-/**
- * Whether the provider's webhook authentication covers the body (a signature over the bytes) or is in
- * the headers and source address only. Header-only providers are authenticated before a byte of the
- * body is read, so an unauthenticated sender cannot hold a socket with a slow body or make us buffer it.
- */
-const AUTH_NEEDS_BODY: Record<ProviderName, boolean> = { mx: false, meld: true, spinwheel: false };
 
 interface WebhookTarget {
   name: ProviderName;
@@ -63,12 +56,14 @@ export function createWebhooksRouter(deps: WebhooksDeps): Router {
     (req, res, next) => {
       const name = req.params.provider as ProviderName;
       res.set('Connection', 'close'); // rejected before the body is read: do not drain it
-      if (!PROVIDER_NAMES.includes(name))
+      if (!Object.hasOwn(deps.providers, name))
         throw problem(404, 'unknown-provider', 'No webhook endpoint for that provider');
       const configured = deps.providers[name];
       if (!configured) throw problem(404, 'provider-not-configured', `${name} is not configured on this API`);
       const target: WebhookTarget = { name, configured, authenticated: false };
-      if (!AUTH_NEEDS_BODY[name]) {
+      // Header-only authentication (registration.webhookAuthInHeaders) runs before a byte of the body is
+      // read, so an unauthenticated sender cannot hold a socket with a slow body or make us buffer it.
+      if (configured.registration.webhookAuthInHeaders) {
         authenticate(target, req, res, Buffer.alloc(0));
         target.authenticated = true;
       }

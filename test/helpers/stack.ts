@@ -7,7 +7,7 @@ import { hashApiKey, type ApiKey } from '../../api/auth';
 import type { ProviderName } from '../../contracts/balance-check';
 import { quietBundlerLogger } from '../../observability/quiet-logger';
 import { createLogger } from '../../observability/logger';
-import { startSandboxStack, type SandboxStack } from '../../sandbox/stack';
+import { startSandboxStack, type SandboxStack, type SandboxStackOptions } from '../../sandbox/stack';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { startDevServer, workflowBundle } from './temporal-env';
 
@@ -62,6 +62,8 @@ export interface TestStack extends SandboxStack {
 export async function startTestStack(
   opts: {
     providers?: ProviderName[];
+    /** Providers registered by the test itself (e.g. test/fixtures/providers/echo). */
+    extraProviders?: SandboxStackOptions['extraProviders'];
     timeScale?: number;
     taskQueue?: string;
     updateDeadlineMs?: number;
@@ -82,6 +84,7 @@ export async function startTestStack(
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       providers: opts.providers,
+      extraProviders: opts.extraProviders,
       timeScale: opts.timeScale ?? 0.1,
       taskQueue: opts.taskQueue,
       workflowBundle: await (opts.dataConverter?.failureConverterPath
