@@ -160,6 +160,13 @@ describe('Bearer authentication', () => {
     assert.equal(unknown.problem.detail, 'The API key is not valid');
     assert.deepEqual(unknown.headers, { 'WWW-Authenticate': 'Bearer realm="balance-check"' });
   });
+  it('takes the scheme name in any case and one or more spaces after it (RFC 9110)', () => {
+    for (const header of ['bearer secret-key', 'BEARER secret-key', 'Bearer   secret-key']) {
+      const ex = fakeExchange(header);
+      assert.equal(run(auth, ex), undefined, header);
+      assert.equal(ex.res.locals.apiKey, key);
+    }
+  });
   it('reads only "Bearer <1–512 visible ASCII characters>", nothing around it', () => {
     for (const header of [
       'Basic secret-key',
