@@ -1,7 +1,13 @@
 // MX webhooks at their edges: status ids, the Basic header's form, timestamp forms, and why a body is ignored.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mxStatusId, translateMxWebhook, verifyMxWebhookAuth } from '../../providers/mx/webhook';
+import {
+  MX_CHALLENGE_DUPLICATE_WINDOW_MS,
+  createMxWebhookTranslator,
+  mxStatusId,
+  translateMxWebhook,
+  verifyMxWebhookAuth,
+} from '../../providers/mx/webhook';
 
 const creds = { username: 'mx-hooks', password: 'pw' };
 const token = Buffer.from('mx-hooks:pw').toString('base64');
@@ -147,5 +153,65 @@ describe('MX bodies that are not balance news', () => {
       ignored({ type: 'HOLDINGS', member_guid: 'MBR-1', user_guid: 'USR-1' }),
       'MX webhook type HOLDINGS is not used by balance checks',
     );
+  });
+});
+
+describe('MX CHALLENGED deliveries without a timestamp (one event per MFA round)', () => {
+  const challenged = { ...status, connection_status: 'CHALLENGED' };
+  const member = (i: number) => ({ ...challenged, member_guid: `MBR-${i}` });
+  function translator(start = 1_000) {
+    const clock = { t: start };
+    const translate = createMxWebhookTranslator(() => clock.t);
+    const id = (body: unknown) => {
+      const r = translate(body);
+      assert.ok('event' in r);
+      return r.event.eventId;
+    };
+    return { clock, id };
+  }
+  it('a copy exactly 250 ms after the first is the same delivery; 1 ms later it is a new round', () => {
+    assert.equal(MX_CHALLENGE_DUPLICATE_WINDOW_MS, 250);
+    const a = translator();
+    const first = a.id(challenged);
+    a.clock.t += 250;
+    assert.equal(a.id(challenged), first);
+    const b = translator();
+    const firstB = b.id(challenged);
+    b.clock.t += 251;
+    assert.notEqual(b.id(challenged), firstB);
+  });
+  it('counts the window from the first copy, not the latest', () => {
+    const a = translator();
+    const first = a.id(challenged);
+    a.clock.t += 200;
+    assert.equal(a.id(challenged), first);
+    a.clock.t += 200;
+    assert.notEqual(a.id(challenged), first);
+  });
+  it('a CHALLENGED body with a timestamp takes its id from the timestamp, at any time', () => {
+    const a = translator();
+    const stamped = { ...challenged, updated_at: 1740000000 };
+    const first = a.id(stamped);
+    a.clock.t += 60_000;
+    assert.equal(a.id(stamped), first);
+    assert.equal(first, 'mx:CONNECTION_STATUS:MBR-1:CHALLENGED:2025-02-19T21:20:00.000Z');
+  });
+  it('remembers 10,000 challenged members: the 10,000th newer one does not push the first out', () => {
+    const a = translator();
+    const first = a.id(member(0));
+    for (let i = 1; i < 10_000; i++) a.id(member(i));
+    a.clock.t += 10;
+    assert.equal(a.id(member(0)), first);
+  });
+  it('forgets the least recently started round first (a new round counts as recent)', () => {
+    const a = translator(0);
+    a.id(member(0));
+    a.id(member(1));
+    a.clock.t = 300;
+    const round2 = a.id(member(0)); // a new round of member 0: now more recent than member 1
+    a.clock.t = 310;
+    for (let i = 2; i <= 10_000; i++) a.id(member(i)); // 10,001 remembered: the oldest goes
+    a.clock.t = 320;
+    assert.equal(a.id(member(0)), round2, 'member 0 was not the oldest');
   });
 });
