@@ -2,7 +2,7 @@
 // the rounding digit, the largest safe amount, and what is refused.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isKnownCurrency, minorUnitExponent } from '../../money/currencies';
+import { KNOWN_CURRENCIES, isKnownCurrency, minorUnitExponent } from '../../money/currencies';
 import { formatMinorUnits, toMinorUnits, toMinorUnitsOrNull } from '../../money/decimal';
 
 describe('decimal text accepted', () => {
@@ -156,5 +156,14 @@ describe('ISO 4217 table', () => {
     };
     for (const [code, exp] of Object.entries(expected)) assert.equal(minorUnitExponent(code), exp, code);
     assert.throws(() => minorUnitExponent('toString'), /Unknown ISO 4217 currency: toString/);
+  });
+});
+
+describe('the currency list the API offers', () => {
+  it('is every known code, each once, in alphabetical order', () => {
+    assert.deepEqual([...KNOWN_CURRENCIES], [...new Set(KNOWN_CURRENCIES)].sort());
+    for (const code of ['USD', 'JPY', 'KWD', 'CLF', 'EUR']) assert.ok(KNOWN_CURRENCIES.includes(code), code);
+    assert.ok(KNOWN_CURRENCIES.every((c) => isKnownCurrency(c)));
+    assert.equal(KNOWN_CURRENCIES[0], 'AED');
   });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  isNamedMxAccount,
   mxFailureReason,
   normalizeMxAccount,
   pendingByAccount,
@@ -37,6 +38,8 @@ describe('MX pending totals', () => {
         tx({ amount: null as never }),
         tx({ amount: undefined }),
         tx({ account_guid: 'X', amount: 9 }),
+        tx({ account_guid: null as never, amount: 4 }),
+        tx({ account_guid: '', amount: 4 }),
       ],
       (guid) => (guid === 'X' ? 'XTS' : 'USD'),
     );
@@ -103,5 +106,23 @@ describe('MX challenges as callers see them', () => {
       { id: '', label: '', value: '' },
       { id: 'G4', label: 'Four', value: 'V4' },
     ]);
+  });
+});
+
+describe('MX accounts and challenges without a guid (nullable in the spec)', () => {
+  it('an account is addressable only with a non-empty guid', () => {
+    assert.equal(isNamedMxAccount({ guid: 'ACT-1' } as MxAccount), true);
+    for (const guid of ['', null, undefined])
+      assert.equal(isNamedMxAccount({ guid } as MxAccount), false, String(guid));
+    assert.equal(
+      normalizeMxAccount({ guid: null, type: 'CHECKING' } as unknown as MxAccount, { freshness: 'CACHED' })
+        .accountId,
+      '',
+    );
+  });
+  it("a challenge is named by its guid, else its field name, else ''", () => {
+    assert.equal(toChallengeView({ guid: 'CRD-1', field_name: 'pin' } as MxChallenge).id, 'CRD-1');
+    assert.equal(toChallengeView({ guid: null, field_name: 'pin' } as unknown as MxChallenge).id, 'pin');
+    assert.equal(toChallengeView({ guid: null } as unknown as MxChallenge).id, '');
   });
 });
