@@ -74,10 +74,14 @@ describe('idempotency records', () => {
   });
   it('puts keys without a newline in one shared group', async () => {
     const store = createMemoryIdempotencyStore({ maxEntriesPerOwner: 1 });
-    await store.claim('x', 'h');
-    await store.claim('y', 'h');
-    assert.equal((await store.claim('y', 'h')).claimed, false);
-    assert.equal((await store.claim('x', 'h')).claimed, true, 'x and y are one owner');
+    await store.claim('first-key', 'h');
+    await store.claim('other-key', 'h');
+    assert.equal((await store.claim('other-key', 'h')).claimed, false);
+    assert.equal(
+      (await store.claim('first-key', 'h')).claimed,
+      true,
+      'both keys belong to the same (empty) owner',
+    );
   });
   it('caps records in all, the oldest first; a custom owner function groups keys', async () => {
     assert.equal(IDEMPOTENCY_MAX_ENTRIES, 100_000);

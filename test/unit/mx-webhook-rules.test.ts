@@ -127,6 +127,9 @@ describe('MX CONNECTION_STATUS webhooks', () => {
       `mx:CONNECTION_STATUS:MBR-1:DENIED:${at}`,
     );
   });
+  it('take fractional unix seconds to the millisecond', () => {
+    assert.equal(event({ ...status, updated_at: 1740000000.5 }).occurredAt, '2025-02-19T21:20:00.500Z');
+  });
   it('leave out a timestamp that is not a date', () => {
     assert.equal(event({ ...status, updated_at: 'yesterday' }).occurredAt, undefined);
   });
