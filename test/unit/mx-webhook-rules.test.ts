@@ -209,12 +209,13 @@ describe('MX CHALLENGED deliveries without a timestamp (one event per MFA round)
   it('forgets the least recently started round first (a new round counts as recent)', () => {
     const a = translator(0);
     a.id(member(0));
-    a.id(member(1));
+    const first1 = a.id(member(1));
     a.clock.t = 300;
     const round2 = a.id(member(0)); // a new round of member 0: now more recent than member 1
     a.clock.t = 310;
     for (let i = 2; i <= 10_000; i++) a.id(member(i)); // 10,001 remembered: the oldest goes
     a.clock.t = 320;
     assert.equal(a.id(member(0)), round2, 'member 0 was not the oldest');
+    assert.notEqual(a.id(member(1)), first1, 'member 1, the oldest, was forgotten: a new round');
   });
 });
