@@ -206,6 +206,13 @@ describe('MX CHALLENGED deliveries without a timestamp (one event per MFA round)
     a.clock.t += 10;
     assert.equal(a.id(member(0)), first);
   });
+  it('forgets the oldest challenged member once 10,001 are remembered', () => {
+    const a = translator(0);
+    const first = a.id(member(0));
+    for (let i = 1; i <= 10_000; i++) a.id(member(i));
+    a.clock.t = 10;
+    assert.notEqual(a.id(member(0)), first, 'within the window, yet a new round: member 0 was forgotten');
+  });
   it('forgets the least recently started round first (a new round counts as recent)', () => {
     const a = translator(0);
     a.id(member(0));
