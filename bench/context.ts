@@ -41,6 +41,7 @@ export async function longPoll(
 ): Promise<LongPollResult> {
   const s = scenario(sc);
   const resource = s.resource(n);
+  if (s.provider === 'meld' && resource.memberId) await touchMeldClone(ctx, resource.memberId);
   const start = nowMs();
   const res = await fetch(`${ctx.stack.apiUrl}/v1/balance-checks`, {
     method: 'POST',
@@ -57,4 +58,21 @@ export async function longPoll(
     done: nowMs(),
     id: resource.memberId ?? resource.userId,
   };
+}
+
+const touched = new Set<string>();
+/**
+ * The Meld simulator creates a load-test clone (`meld-conn-active.17`) when a request names it in its
+ * path, but the client now finds connections through the customer's list, which never names it: the
+ * bench names each clone once, untimed, before its first check.
+ */
+async function touchMeldClone(ctx: BenchContext, connectionId: string): Promise<void> {
+  if (touched.has(connectionId)) return;
+  touched.add(connectionId);
+  const { MELD_BASE_URL: base, MELD_API_KEY: key } = ctx.stack.providerEnv;
+  if (!base || !key) return;
+  const res = await fetch(`${base}/bank-linking/connections/${encodeURIComponent(connectionId)}`, {
+    headers: { authorization: `BASIC ${key}` },
+  });
+  await res.arrayBuffer();
 }

@@ -1,4 +1,4 @@
-// Benchmarks: npm run bench -- [--size smoke|full] [--out docs/BENCHMARKS.md | --no-write] [--render <json>]
+// Benchmarks: npm run bench -- [--size smoke|medium|full] [--out docs/BENCHMARKS.md | --no-write] [--render <json>]
 // Runs every goal of issue #15 in one process against one dev server, each case in bench/cases/:
 // P1 webhook → result unloaded (with a per-step breakdown) and under load, each against the trivial
 // workflow in the same run; P2 throughput; P3 cost from the recorded histories; P4 parked checks;
@@ -164,7 +164,7 @@ if (require.main === module) {
   }
   const size = (arg('--size') ?? 'smoke') as Size;
   const out = arg('--out') ?? (args.includes('--no-write') ? undefined : defaultOut);
-  if (!(size in SIZES)) throw new Error(`--size smoke|full, not ${size}`);
+  if (!(size in SIZES)) throw new Error(`--size smoke|medium|full, not ${size}`);
   runBench(size).then(
     (r) => {
       mkdirSync(join(__dirname, 'results'), { recursive: true });

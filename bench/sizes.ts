@@ -11,6 +11,18 @@ export const SIZES = {
     parked: { n: 20, concurrency: 10, boundSeconds: 60 },
     providerCalls: { resources: 10, requests: 100, windowSeconds: 3 },
   },
+  /** What a shared 2-core box affords in ~10 min: full-size P6, the rest scaled down. */
+  medium: {
+    latency: 150,
+    unloadedPerProvider: 50,
+    polling: 20,
+    starts: 300,
+    startsUnloaded: 60,
+    concurrency: 50,
+    throughput: { n: 400, concurrency: 50 },
+    parked: { n: 200, concurrency: 50, boundSeconds: 120 },
+    providerCalls: { resources: 100, requests: 1000, windowSeconds: 60 },
+  },
   full: {
     latency: 500,
     unloadedPerProvider: 200,

@@ -160,7 +160,7 @@ export function trivialCheck(
         { key: providerKey, value: 'mx' },
         { key: userKey, value: resource.userId },
         { key: resourceKey, value: `mx:${resource.userId}:${resource.memberId}` },
-        { key: phaseKey, value: 'STARTING' },
+        { key: phaseKey, value: 'REFRESHING' },
       ],
     });
     const result = String(await handle.result());
