@@ -117,11 +117,11 @@ export function report(r: BenchResult, notes: string[] = []): string {
     '',
     `${r.providerCalls.fresh.requests} requests for ${r.providerCalls.resources} MX resources spread over ${r.providerCalls.windowSeconds} s (start or join, no wait), counted in the simulators' call logs; then the same requests with maxAgeSeconds.`,
     '',
-    '| round | requests | provider calls | per 1,000 requests | refreshes per resource | reused | calls by operation |',
-    '|---|---|---|---|---|---|---|',
+    '| round | requests | HTTP statuses | provider calls | per 1,000 requests | refreshes per resource | reused | calls by operation |',
+    '|---|---|---|---|---|---|---|---|',
     ...(['fresh', 'cached'] as const).map((k) => {
       const c = r.providerCalls[k];
-      return `| ${k === 'fresh' ? 'fresh' : 'with maxAgeSeconds'} | ${c.requests} | ${c.calls} | ${c.perThousand.toFixed(0)} | ${c.runsPerResource.toFixed(2)} | ${c.reused} | ${JSON.stringify(c.byOperation)} |`;
+      return `| ${k === 'fresh' ? 'fresh' : 'with maxAgeSeconds'} | ${c.requests} | ${c.statuses ? JSON.stringify(c.statuses) : `${c.non2xx} non-2xx`} | ${c.calls} | ${c.perThousand.toFixed(0)} | ${c.runsPerResource.toFixed(2)} | ${c.reused} | ${JSON.stringify(c.byOperation)} |`;
     }),
     '',
     r.problems.length

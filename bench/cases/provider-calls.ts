@@ -10,6 +10,8 @@ import { drained } from '../throughput';
 export interface ProviderCallRound {
   requests: number;
   non2xx: number;
+  /** HTTP statuses of the requests, e.g. {"202": 990, "503": 10}. */
+  statuses: Record<string, number>;
   calls: number;
   perThousand: number;
   byOperation: Record<string, number>;
@@ -37,6 +39,7 @@ export async function providerCallsCase(ctx: BenchContext) {
     const runs = new Set<string>();
     let non2xx = 0;
     let reused = 0;
+    const statuses: Record<string, number> = {};
     const gapMs = (windowSeconds * 1000) / requests;
     await pool(
       Math.min(requests, 50),
@@ -54,6 +57,7 @@ export async function providerCallsCase(ctx: BenchContext) {
           }),
         });
         const body = (await res.json().catch(() => ({}))) as { runId?: string; workflowId?: string };
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status !== 200 && res.status !== 202) non2xx++;
         if (res.headers.get('x-balance-check-reused') === 'true') reused++;
         if (body.runId) runs.add(body.runId);
@@ -65,6 +69,7 @@ export async function providerCallsCase(ctx: BenchContext) {
     return {
       requests,
       non2xx,
+      statuses,
       calls,
       perThousand: (calls / requests) * 1000,
       byOperation,
