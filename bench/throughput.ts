@@ -11,6 +11,7 @@ import { startOrJoinCheck } from '../api/start-check';
 import { quietBundlerLogger } from '../observability/quiet-logger';
 import { answerOf } from '../test/helpers/answers';
 import { scenario } from '../test/reliability/scenarios';
+import { pct } from './stats';
 import type { TrivialActivities } from './trivial-workflow';
 
 export const TRIVIAL_TASK_QUEUE = 'bench-trivial';
@@ -26,11 +27,6 @@ export interface LoopStats {
   p50: number;
   p99: number;
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
-};
 
 /** n runs, `concurrency` at a time; rate = completed / wall time of the whole loop. */
 export async function closedLoop(
@@ -70,6 +66,12 @@ export async function closedLoop(
   };
 }
 
+export interface TrivialWorker {
+  /** When the simulated job's signal was sent to this trivial workflow (ms since the epoch). */
+  signalledAt(workflowId: string): number | undefined;
+  close(): Promise<void>;
+}
+
 let trivialBundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 
 /** A worker for the trivial workflow: the options createBalanceCheckWorker passes, nothing else. */
@@ -77,18 +79,20 @@ export async function startTrivialWorker(
   connection: NativeConnection,
   namespace: string,
   client: Client,
-): Promise<{ close(): Promise<void> }> {
+): Promise<TrivialWorker> {
   trivialBundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('./trivial-workflow'),
     logger: quietBundlerLogger,
   });
   const timers = new Set<NodeJS.Timeout>();
+  const signalled = new Map<string, number>();
   const activities: TrivialActivities = {
     async trivialStart(delayMs) {
       const { workflowId } = Context.current().info.workflowExecution!;
       // The "provider job" ends delayMs later and its webhook becomes a signal (as the API does).
       const t = setTimeout(() => {
         timers.delete(t);
+        signalled.set(workflowId, performance.timeOrigin + performance.now());
         client.workflow
           .getHandle(workflowId)
           .signal('trivialEvent', { kind: 'REFRESH_COMPLETED' })
@@ -111,6 +115,7 @@ export async function startTrivialWorker(
   });
   const running = worker.run();
   return {
+    signalledAt: (workflowId) => signalled.get(workflowId),
     async close() {
       for (const t of timers) clearTimeout(t);
       if (worker.getState() === 'RUNNING') worker.shutdown();
@@ -136,7 +141,12 @@ export function realCheck(client: Client, base: number) {
 }
 
 /** Trivial checks with the same start (search attributes) and the same simulated job duration. */
-export function trivialCheck(client: Client, base: number, jobMs: number) {
+export function trivialCheck(
+  client: Client,
+  base: number,
+  jobMs: number,
+  onDone?: (workflowId: string, runId: string, doneAt: number) => void,
+) {
   const s = scenario('mx-webhook');
   return async (i: number) => {
     const resource = s.resource(base + i);
@@ -150,10 +160,12 @@ export function trivialCheck(client: Client, base: number, jobMs: number) {
         { key: providerKey, value: 'mx' },
         { key: userKey, value: resource.userId },
         { key: resourceKey, value: `mx:${resource.userId}:${resource.memberId}` },
-        { key: phaseKey, value: 'STARTING' },
+        { key: phaseKey, value: 'REFRESHING' },
       ],
     });
-    return String(await handle.result()).startsWith('COMPLETED');
+    const result = String(await handle.result());
+    onDone?.(workflowId, handle.firstExecutionRunId, performance.timeOrigin + performance.now());
+    return result.startsWith('COMPLETED');
   };
 }
 
