@@ -61,7 +61,7 @@ export const simulatorImportBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'test-artifacts/**', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.stryker-tmp/**', 'reports/**', '.data/**', 'test-artifacts/**', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
