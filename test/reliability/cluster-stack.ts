@@ -59,7 +59,7 @@ export interface ReplicaStack {
   providerEnv: Env;
   workDir: string;
   /** Webhook deliveries the relay made, by replica answer status. */
-  relayed: { deliveries: number; answers: Record<string, number> };
+  relayed: { deliveries: number; challenged: number; answers: Record<string, number> };
   /** Provider event ids in the check's history signals, in order (decoded with the stack's codec). */
   signaledEventIds(workflowId: string, runId?: string): Promise<string[]>;
   startApi(id: string): Replica;
@@ -88,7 +88,7 @@ export async function startReplicaStack(
 
   const apis: Replica[] = [];
   const workers: Replica[] = [];
-  const relayed = { deliveries: 0, answers: {} as Record<string, number> };
+  const relayed = { deliveries: 0, challenged: 0, answers: {} as Record<string, number> };
   // The duplicating load balancer: every webhook to every live API replica, at once.
   const relay: Server = createServer((req, res) => {
     void (async () => {
@@ -113,6 +113,7 @@ export async function startReplicaStack(
         }),
       );
       relayed.deliveries++;
+      if (body.includes('"CHALLENGED"')) relayed.challenged++;
       for (const a of answers) relayed.answers[a.status] = (relayed.answers[a.status] ?? 0) + 1;
       const best =
         answers.find((a) => a.status >= 200 && a.status < 300) ?? answers.find((a) => a.status > 0);

@@ -140,10 +140,18 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
       signals += ids.length;
       assert.equal(new Set(ids).size, ids.length, `${workflowId} signaled an event twice: ${ids.join(',')}`);
     }
-    assert.ok(signals > 0, 'some checks finished on a webhook');
-    // Every delivery reached both replicas: one signaled it (204), the other found it already seen (202).
-    assert.ok(s.relayed.deliveries >= signals);
-    assert.equal(s.relayed.answers['204'] ?? 0, signals, JSON.stringify(s.relayed));
-    assert.ok((s.relayed.answers['202'] ?? 0) >= signals, JSON.stringify(s.relayed));
+    assert.ok(signals > 0, `some checks finished on a webhook: ${JSON.stringify(s.relayed)}`);
+    // Every delivery reached both replicas, and each 204 is one signal. One signaled it, the other found
+    // its event id already seen (202) — except MX CHALLENGED copies: MX's body names no round, so each
+    // replica numbers rounds by when it first saw the body (providers/mx/webhook.ts), and a copy can get
+    // a second id on the other replica. The workflow then pays one status read, never a wrong answer.
+    const info = `${signals} signals for ${JSON.stringify(s.relayed)}`;
+    assert.equal(s.relayed.answers['204'] ?? 0, signals, info);
+    assert.equal(
+      (s.relayed.answers['204'] ?? 0) + (s.relayed.answers['202'] ?? 0),
+      2 * s.relayed.deliveries,
+      info,
+    );
+    assert.ok(signals <= s.relayed.deliveries + s.relayed.challenged, info);
   });
 });
