@@ -87,6 +87,10 @@ export function createMxProvider(client: MxClient): BalanceProvider {
       const { userId, memberId } = mxResource(req.resource, 'resume');
       // MX's resume takes an OPTIONS answer as the option's value; callers may send the option id we showed.
       const current = await client.listChallenges(userId, memberId);
+      // None of these challenges is pending any more: an earlier attempt of this activity delivered
+      // the answers and lost MX's reply (MX answers a second resume with 405). The next status read
+      // says where the member is now, so resuming again would only turn a retry into a failure.
+      if (!req.answers.some((a) => current.some((c) => c.guid === a.challengeId))) return;
       const answers = req.answers.map((a) => {
         const options = current
           .filter((c) => c.guid === a.challengeId)

@@ -163,6 +163,17 @@ void describe('MFA', () => {
     });
     assert.equal((await pollUntil(mx, ref, finished)).state, 'SUCCEEDED');
   });
+  void test('a retried answer whose first attempt MX already took does not resume again (no 405 failure)', async () => {
+    const ref = await refresh(mx, 'MBR-challenge');
+    assert.equal((await pollUntil(mx, ref, finished)).state, 'CHALLENGED');
+    const answers = [{ challengeId: MX_SANDBOX_CHALLENGES.text.guid, value: 'correct' }];
+    await mx.answerChallenges!({ ...ref, answers });
+    const resumes = () => sim.callLog().filter((c) => c.operation === 'resume').length;
+    const before = resumes();
+    await mx.answerChallenges!({ ...ref, answers }); // the activity's retry after a lost reply
+    assert.equal(resumes(), before, 'the challenge is no longer pending: nothing to resume');
+    assert.equal((await pollUntil(mx, ref, finished)).state, 'SUCCEEDED');
+  });
   void test('OPTIONS: answering with the option id we showed sends MX the option value', async () => {
     const ref = await refresh(mx, 'MBR-options');
     const s = await pollUntil(mx, ref, finished);
