@@ -9,130 +9,11 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start a balance check (or join the one in flight, or reuse a recent one) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: {
-          /** @description Same key + same body → the same check for 24 h */
-          'Idempotency-Key'?: string;
-          /** @description wait=N (N ≤ 30): long-poll for the result */
-          Prefer?: string;
-        };
-        path?: never;
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['StartCheckRequest'];
-        };
-      };
-      responses: {
-        /** @description Finished within Prefer: wait, or a reused recent result (X-Balance-Check-Reused: true) */
-        200: {
-          headers: {
-            /** @description The check’s URL */
-            Location?: string;
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['CheckView'];
-          };
-        };
-        /** @description Started (or joined); poll the Location */
-        202: {
-          headers: {
-            /** @description The check’s URL */
-            Location?: string;
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['CheckView'];
-          };
-        };
-        /** @description Malformed request (e.g. invalid JSON) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Missing or invalid credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description The API key lacks the scope */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Conflict with the check’s state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Validation failed: `errors` names each field path and what was wrong */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Temporal or a worker did not answer in time; retry */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    /**
+     * Start a balance check (or join the one in flight, or reuse a recent one)
+     * @description Needs the `write` scope. The body is one variant per provider (`provider` discriminates): mx: resource.memberId required; meld: resource.memberId required; spinwheel: resource.memberId forbidden. fundingAccountId and requiredAmount go together.
+     */
+    post: operations['startBalanceCheck'];
     delete?: never;
     options?: never;
     head?: never;
@@ -148,155 +29,12 @@ export interface paths {
       };
       cookie?: never;
     };
-    /** Status, phase, pending challenges, result */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description The check */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['CheckView'];
-          };
-        };
-        /** @description Missing or invalid credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description The API key lacks the scope */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description No such resource */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Temporal or a worker did not answer in time; retry */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    /** Status, phase, pending challenges, result (read scope) */
+    get: operations['getBalanceCheck'];
     put?: never;
     post?: never;
-    /** Cancel a running check */
-    delete: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Cancellation requested */
-        202: {
-          headers: {
-            /** @description The check’s URL */
-            Location?: string;
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['CheckView'];
-          };
-        };
-        /** @description Missing or invalid credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description The API key lacks the scope */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description No such resource */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Conflict with the check’s state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Temporal or a worker did not answer in time; retry */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    /** Cancel a running check (write scope) */
+    delete: operations['cancelBalanceCheck'];
     options?: never;
     head?: never;
     patch?: never;
@@ -313,123 +51,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Answer the pending MFA challenges (a workflow Update) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['MfaAnswers'];
-        };
-      };
-      responses: {
-        /** @description Answers accepted */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['MfaAccepted'];
-          };
-        };
-        /** @description Malformed request (e.g. invalid JSON) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Missing or invalid credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description The API key lacks the scope */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description No such resource */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Conflict with the check’s state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Validation failed: `errors` names each field path and what was wrong */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Temporal or a worker did not answer in time; retry */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    /** Answer the pending MFA challenges (a workflow Update; write scope) */
+    post: operations['answerMfaChallenges'];
     delete?: never;
     options?: never;
     head?: never;
@@ -447,123 +70,8 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Deliver a provider event verified upstream (webhook relays; needs the events scope) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          id: string;
-        };
-        cookie?: never;
-      };
-      requestBody: {
-        content: {
-          'application/json': components['schemas']['ProviderEvent'];
-        };
-      };
-      responses: {
-        /** @description Signaled, or a duplicate dropped */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['EventAccepted'];
-          };
-        };
-        /** @description Malformed request (e.g. invalid JSON) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Missing or invalid credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description The API key lacks the scope */
-        403: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description No such resource */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Conflict with the check’s state */
-        409: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Body is not application/json */
-        415: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Validation failed: `errors` names each field path and what was wrong */
-        422: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Rate limited; see Retry-After */
-        429: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Temporal or a worker did not answer in time; retry */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    /** Deliver a provider event verified upstream (webhook relays; events scope) */
+    post: operations['deliverCheckEvent'];
     delete?: never;
     options?: never;
     head?: never;
@@ -582,84 +90,7 @@ export interface paths {
     get?: never;
     put?: never;
     /** Provider webhooks, authenticated the provider’s way (HTTP Basic, HMAC signature, shared-secret header) */
-    post: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path: {
-          provider: 'mx' | 'meld' | 'spinwheel';
-        };
-        cookie?: never;
-      };
-      requestBody?: {
-        content: {
-          'application/json': unknown;
-        };
-      };
-      responses: {
-        /** @description Ignored, duplicate, or no running check for the resource */
-        202: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['WebhookAccepted'];
-          };
-        };
-        /** @description Signaled to the running check */
-        204: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content?: never;
-        };
-        /** @description Malformed request (e.g. invalid JSON) */
-        400: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Missing or invalid credentials */
-        401: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description No such resource */
-        404: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Body too large */
-        413: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-        /** @description Temporal or a worker did not answer in time; retry */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    post: operations['receiveProviderWebhook'];
     delete?: never;
     options?: never;
     head?: never;
@@ -674,26 +105,7 @@ export interface paths {
       cookie?: never;
     };
     /** Liveness */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Up */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Health'];
-          };
-        };
-      };
-    };
+    get: operations['getLiveness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -710,35 +122,7 @@ export interface paths {
       cookie?: never;
     };
     /** Readiness (Temporal reachable) */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Ready */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': components['schemas']['Health'];
-          };
-        };
-        /** @description Temporal or a worker did not answer in time; retry */
-        503: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/problem+json': components['schemas']['Problem'];
-          };
-        };
-      };
-    };
+    get: operations['getReadiness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -755,26 +139,7 @@ export interface paths {
       cookie?: never;
     };
     /** Prometheus metrics */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description Text exposition format */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'text/plain': string;
-          };
-        };
-      };
-    };
+    get: operations['getMetrics'];
     put?: never;
     post?: never;
     delete?: never;
@@ -791,26 +156,7 @@ export interface paths {
       cookie?: never;
     };
     /** This document */
-    get: {
-      parameters: {
-        query?: never;
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: {
-        /** @description OpenAPI 3.1 */
-        200: {
-          headers: {
-            [name: string]: unknown;
-          };
-          content: {
-            'application/json': Record<string, never>;
-          };
-        };
-      };
-    };
+    get: operations['getOpenApiDocument'];
     put?: never;
     post?: never;
     delete?: never;
@@ -823,34 +169,306 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
-    StartCheckRequest: {
-      /** @enum {string} */
-      provider: 'mx' | 'meld' | 'spinwheel';
-      resource: {
-        userId: string;
-        memberId?: string;
-      };
-      accountIds?: string[];
-      fundingAccountId?: string;
-      requiredAmount?: {
-        /** @description Integer minor units (e.g. 1999 = $19.99) */
-        amount: number;
-        currency: string;
-      };
-      /**
-       * Format: uri
-       * @description Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list
-       */
-      callbackUrl?: string;
-      /** @description Answer with the most recent completed check of this resource if it is at most this old (no provider call) */
-      maxAgeSeconds?: number;
-      timeouts?: {
-        overallSeconds?: number;
-        mfaSeconds?: number;
-        pollIntervalSeconds?: number;
-        maxPollIntervalSeconds?: number;
-      };
-    };
+    StartCheckRequest:
+      | {
+          /**
+           * @description MX Platform API
+           * @constant
+           */
+          provider: 'mx';
+          resource: {
+            /** @description MX user guid (or your user id) */
+            userId: string;
+            /** @description MX member guid: the connection to refresh */
+            memberId: string;
+          };
+          accountIds?: string[];
+          /** @description With requiredAmount: can this account fund it? */
+          fundingAccountId?: string;
+          /** @description With fundingAccountId */
+          requiredAmount?: {
+            /** @description Integer minor units (e.g. 1999 = $19.99) */
+            amount: number;
+            /** @enum {string} */
+            currency:
+              | 'AED'
+              | 'ARS'
+              | 'AUD'
+              | 'BHD'
+              | 'BIF'
+              | 'BRL'
+              | 'CAD'
+              | 'CHF'
+              | 'CLF'
+              | 'CLP'
+              | 'CNY'
+              | 'COP'
+              | 'CZK'
+              | 'DJF'
+              | 'DKK'
+              | 'EGP'
+              | 'EUR'
+              | 'GBP'
+              | 'GNF'
+              | 'HKD'
+              | 'HUF'
+              | 'IDR'
+              | 'ILS'
+              | 'INR'
+              | 'IQD'
+              | 'ISK'
+              | 'JOD'
+              | 'JPY'
+              | 'KMF'
+              | 'KRW'
+              | 'KWD'
+              | 'LYD'
+              | 'MXN'
+              | 'MYR'
+              | 'NGN'
+              | 'NOK'
+              | 'NZD'
+              | 'OMR'
+              | 'PEN'
+              | 'PHP'
+              | 'PKR'
+              | 'PLN'
+              | 'PYG'
+              | 'RON'
+              | 'RUB'
+              | 'RWF'
+              | 'SAR'
+              | 'SEK'
+              | 'SGD'
+              | 'THB'
+              | 'TND'
+              | 'TRY'
+              | 'TWD'
+              | 'UAH'
+              | 'UGX'
+              | 'USD'
+              | 'UYI'
+              | 'UYW'
+              | 'VND'
+              | 'VUV'
+              | 'XAF'
+              | 'XOF'
+              | 'XPF'
+              | 'ZAR';
+          };
+          /** @description Answer with the most recent completed check of this resource if it is at most this old (no provider call) */
+          maxAgeSeconds?: number;
+          /**
+           * Format: uri
+           * @description Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list
+           */
+          callbackUrl?: string;
+          timeouts?: {
+            overallSeconds?: number;
+            mfaSeconds?: number;
+            pollIntervalSeconds?: number;
+            maxPollIntervalSeconds?: number;
+          };
+        }
+      | {
+          /**
+           * @description Meld Bank Linking
+           * @constant
+           */
+          provider: 'meld';
+          resource: {
+            /** @description Meld customerId */
+            userId: string;
+            /** @description Meld connectionId: the connection to refresh */
+            memberId: string;
+          };
+          accountIds?: string[];
+          /** @description With requiredAmount: can this account fund it? */
+          fundingAccountId?: string;
+          /** @description With fundingAccountId */
+          requiredAmount?: {
+            /** @description Integer minor units (e.g. 1999 = $19.99) */
+            amount: number;
+            /** @enum {string} */
+            currency:
+              | 'AED'
+              | 'ARS'
+              | 'AUD'
+              | 'BHD'
+              | 'BIF'
+              | 'BRL'
+              | 'CAD'
+              | 'CHF'
+              | 'CLF'
+              | 'CLP'
+              | 'CNY'
+              | 'COP'
+              | 'CZK'
+              | 'DJF'
+              | 'DKK'
+              | 'EGP'
+              | 'EUR'
+              | 'GBP'
+              | 'GNF'
+              | 'HKD'
+              | 'HUF'
+              | 'IDR'
+              | 'ILS'
+              | 'INR'
+              | 'IQD'
+              | 'ISK'
+              | 'JOD'
+              | 'JPY'
+              | 'KMF'
+              | 'KRW'
+              | 'KWD'
+              | 'LYD'
+              | 'MXN'
+              | 'MYR'
+              | 'NGN'
+              | 'NOK'
+              | 'NZD'
+              | 'OMR'
+              | 'PEN'
+              | 'PHP'
+              | 'PKR'
+              | 'PLN'
+              | 'PYG'
+              | 'RON'
+              | 'RUB'
+              | 'RWF'
+              | 'SAR'
+              | 'SEK'
+              | 'SGD'
+              | 'THB'
+              | 'TND'
+              | 'TRY'
+              | 'TWD'
+              | 'UAH'
+              | 'UGX'
+              | 'USD'
+              | 'UYI'
+              | 'UYW'
+              | 'VND'
+              | 'VUV'
+              | 'XAF'
+              | 'XOF'
+              | 'XPF'
+              | 'ZAR';
+          };
+          /** @description Answer with the most recent completed check of this resource if it is at most this old (no provider call) */
+          maxAgeSeconds?: number;
+          /**
+           * Format: uri
+           * @description Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list
+           */
+          callbackUrl?: string;
+          timeouts?: {
+            overallSeconds?: number;
+            mfaSeconds?: number;
+            pollIntervalSeconds?: number;
+            maxPollIntervalSeconds?: number;
+          };
+        }
+      | {
+          /**
+           * @description Spinwheel
+           * @constant
+           */
+          provider: 'spinwheel';
+          /** @description No memberId: a Spinwheel check refreshes the user's liabilities; it names a user only */
+          resource: {
+            /** @description Spinwheel userId */
+            userId: string;
+          };
+          accountIds?: string[];
+          /** @description With requiredAmount: can this account fund it? */
+          fundingAccountId?: string;
+          /** @description With fundingAccountId */
+          requiredAmount?: {
+            /** @description Integer minor units (e.g. 1999 = $19.99) */
+            amount: number;
+            /** @enum {string} */
+            currency:
+              | 'AED'
+              | 'ARS'
+              | 'AUD'
+              | 'BHD'
+              | 'BIF'
+              | 'BRL'
+              | 'CAD'
+              | 'CHF'
+              | 'CLF'
+              | 'CLP'
+              | 'CNY'
+              | 'COP'
+              | 'CZK'
+              | 'DJF'
+              | 'DKK'
+              | 'EGP'
+              | 'EUR'
+              | 'GBP'
+              | 'GNF'
+              | 'HKD'
+              | 'HUF'
+              | 'IDR'
+              | 'ILS'
+              | 'INR'
+              | 'IQD'
+              | 'ISK'
+              | 'JOD'
+              | 'JPY'
+              | 'KMF'
+              | 'KRW'
+              | 'KWD'
+              | 'LYD'
+              | 'MXN'
+              | 'MYR'
+              | 'NGN'
+              | 'NOK'
+              | 'NZD'
+              | 'OMR'
+              | 'PEN'
+              | 'PHP'
+              | 'PKR'
+              | 'PLN'
+              | 'PYG'
+              | 'RON'
+              | 'RUB'
+              | 'RWF'
+              | 'SAR'
+              | 'SEK'
+              | 'SGD'
+              | 'THB'
+              | 'TND'
+              | 'TRY'
+              | 'TWD'
+              | 'UAH'
+              | 'UGX'
+              | 'USD'
+              | 'UYI'
+              | 'UYW'
+              | 'VND'
+              | 'VUV'
+              | 'XAF'
+              | 'XOF'
+              | 'XPF'
+              | 'ZAR';
+          };
+          /** @description Answer with the most recent completed check of this resource if it is at most this old (no provider call) */
+          maxAgeSeconds?: number;
+          /**
+           * Format: uri
+           * @description Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list
+           */
+          callbackUrl?: string;
+          timeouts?: {
+            overallSeconds?: number;
+            mfaSeconds?: number;
+            pollIntervalSeconds?: number;
+            maxPollIntervalSeconds?: number;
+          };
+        };
     MfaAnswers: {
       answers: {
         challengeId: string;
@@ -914,8 +532,8 @@ export interface components {
       result?: {
         /** @enum {string} */
         status: 'COMPLETED' | 'FAILED' | 'ACTION_REQUIRED' | 'NOT_SUPPORTED' | 'TIMED_OUT' | 'CANCELED';
-        /** @enum {string} */
-        provider: 'mx' | 'meld' | 'spinwheel';
+        /** @description The provider the check ran at (one the API admits) */
+        provider: string;
         resource: {
           userId: string;
           memberId?: string;
@@ -1012,8 +630,839 @@ export interface components {
   responses: never;
   parameters: never;
   requestBodies: never;
-  headers: never;
+  headers: {
+    /** @description The request id (the caller’s X-Request-Id when it is sane, else a new UUID) */
+    'X-Request-Id': string;
+    /** @description The check’s URL */
+    Location: string;
+    /** @description Seconds to wait before retrying */
+    'Retry-After': string;
+    /** @description The Bearer challenge */
+    'WWW-Authenticate': string;
+    /** @description `true` when the answer replays an earlier request with the same Idempotency-Key */
+    'Idempotent-Replayed': 'true';
+    /** @description The `wait=N` preference the server honoured (RFC 7240) */
+    'Preference-Applied': string;
+    /** @description `true` when a recent completed check was reused (maxAgeSeconds) */
+    'X-Balance-Check-Reused': 'true';
+  };
   pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+  startBalanceCheck: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Same key + same body → the same check for 24 h; same key + another body → 422; while the first request runs → 409 */
+        'Idempotency-Key'?: string;
+        /** @description wait=N (N ≤ 30): long-poll for the result (other preferences are ignored) */
+        Prefer?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartCheckRequest'];
+      };
+    };
+    responses: {
+      /** @description Finished within Prefer: wait, a replay of a finished check, or a reused recent result */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          Location: components['headers']['Location'];
+          'X-Balance-Check-Reused': components['headers']['X-Balance-Check-Reused'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          'Preference-Applied': components['headers']['Preference-Applied'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckView'];
+        };
+      };
+      /** @description Started (or joined); poll the Location */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          Location: components['headers']['Location'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          'Preference-Applied': components['headers']['Preference-Applied'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Validation failed: `errors` names each field path and what was wrong */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getBalanceCheck: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The check */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  cancelBalanceCheck: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Cancellation requested */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          Location: components['headers']['Location'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CheckView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the check’s state */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  answerMfaChallenges: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['MfaAnswers'];
+      };
+    };
+    responses: {
+      /** @description Answers accepted */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MfaAccepted'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the check’s state */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Validation failed: `errors` names each field path and what was wrong */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deliverCheckEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ProviderEvent'];
+      };
+    };
+    responses: {
+      /** @description Signaled, or a duplicate dropped */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EventAccepted'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the check’s state */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Validation failed: `errors` names each field path and what was wrong */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  receiveProviderWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        provider: 'mx' | 'meld' | 'spinwheel';
+      };
+      cookie?: never;
+    };
+    /** @description The provider’s own webhook body (any bytes; authenticated before it is parsed) */
+    requestBody?: {
+      content: {
+        '*/*': unknown;
+      };
+    };
+    responses: {
+      /** @description Ignored, duplicate, or no running check for the resource */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['WebhookAccepted'];
+        };
+      };
+      /** @description Signaled to the running check */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Webhook authentication failed */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getLiveness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Up */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
+      };
+    };
+  };
+  getReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ready */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
+      };
+      /** @description Temporal is not reachable */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Text exposition format */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+    };
+  };
+  getOpenApiDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OpenAPI 3.1 */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+    };
+  };
+}

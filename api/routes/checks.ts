@@ -15,7 +15,7 @@ import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
-import { IdempotencyKeyHeader, parsePreferWait, StartCheckBody } from '../schemas';
+import { IdempotencyKeyHeader, parsePreferWait, type RequestSchemas } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
 import { executeUpdate } from '../execute-update';
 
@@ -23,9 +23,13 @@ export interface ChecksDeps {
   client: Client;
   taskQueue: string;
   idempotency: IdempotencyStore;
+  /** Built from the providers the API admits (api/schemas.ts requestSchemas). */
+  startCheckBody: RequestSchemas['startCheck'];
   onCheckStarted?: (provider: string) => void;
   /** Callback endpoints, allow-lists and the SSRF policy (loadCallbackConfig); absent: no callbacks. */
   callbacks?: CallbackApiConfig;
+  /** Aborted when the process starts shutting down: long-polls answer 202 at once. */
+  draining?: AbortSignal;
 }
 
 const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref)}`;
@@ -43,7 +47,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
   const { client } = deps;
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = StartCheckBody.safeParse(req.body);
+    const parsed = deps.startCheckBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
@@ -125,7 +129,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     res.set('Location', location(ref));
     if (wait) {
       res.set('Preference-Applied', `wait=${wait}`);
-      const result = await awaitResult(client, ref, wait);
+      const result = await awaitResult(client, ref, wait, deps.draining);
       if (result) return void res.status(200).json(doneView(ref, result));
     }
     res.status(202).json(runningView(ref));

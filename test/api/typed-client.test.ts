@@ -3,7 +3,12 @@
 // check started, read, answered and finished; a refused body comes back as a typed problem.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createBalanceCheckClient, type BalanceCheckClient, type CheckView } from '../../client';
+import {
+  createBalanceCheckClient,
+  type BalanceCheckClient,
+  type CheckView,
+  type StartCheckRequest,
+} from '../../client';
 import { MX_SANDBOX_USER } from '../../providers/mx/sandbox';
 import { startTestStack, TEST_API_KEYS, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
@@ -48,12 +53,22 @@ describe('typed client (openapi-fetch + openapi-typescript)', () => {
   });
 
   it('a refused request is a typed problem (422, problem+json)', async () => {
+    // The types carry the registry's rules too: MX names a member (typecheck fails if this compiles).
+    // @ts-expect-error memberId is required for mx
+    const missingMember: StartCheckRequest = { provider: 'mx', resource: { userId: MX_SANDBOX_USER } };
+    assert.ok(missingMember);
+    // A range the types cannot state reaches the API, which refuses it.
     const { data, error, response } = await api.POST('/v1/balance-checks', {
-      body: { provider: 'mx', resource: { userId: MX_SANDBOX_USER } },
+      body: {
+        provider: 'mx',
+        resource: { userId: MX_SANDBOX_USER, memberId: 'MBR-ok' },
+        maxAgeSeconds: 86_401,
+      },
     });
     assert.equal(data, undefined);
     assert.equal(response.status, 422);
     assert.match(response.headers.get('content-type') ?? '', /application\/problem\+json/);
     assert.match(error!.type, /validation$/);
+    assert.match(JSON.stringify(error), /maxAgeSeconds/);
   });
 });
