@@ -2,18 +2,11 @@
 // `${webhook-id}.${webhook-timestamp}.${body}` with any of the secrets, timestamp within tolerance)
 // and return the parsed event. Node only (node:crypto); the raw body must be the exact bytes received.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { webhooks } from './schema';
 
-export interface BalanceCheckWebhookEvent {
-  type: string;
-  timestamp: string;
-  data: {
-    checkId: string;
-    status: string;
-    answer: Record<string, unknown> | null;
-    challenges?: { id: string; type: string; label: string; options?: { id: string; label: string }[] }[];
-    answerBy?: string;
-  };
-}
+/** Any event we send: the payloads of the OpenAPI document's `webhooks` (types generated into schema.ts). */
+export type BalanceCheckWebhookEvent =
+  webhooks[keyof webhooks]['post']['requestBody']['content']['application/json'];
 
 export class WebhookVerificationError extends Error {}
 

@@ -41,7 +41,8 @@ export function createCallbackReceiver(
           received.push(verified);
           if (received.length > 200) received.shift();
           const { type, data } = verified.event;
-          const challenges = data.challenges?.map((c) => `${c.id} "${c.label}"`).join(', ');
+          const challenges =
+            'challenges' in data ? data.challenges.map((c) => `${c.id} "${c.label}"`).join(', ') : '';
           log(
             `callback received: ${type} ${data.checkId}${challenges ? ` challenges: ${challenges}` : ''}`,
             verified,

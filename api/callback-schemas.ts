@@ -1,0 +1,79 @@
+// The callback events we send (activities/callbacks.ts callbackBody), one schema per event type, for the
+// OpenAPI document's `webhooks` (3.1): receivers and the generated client read the payloads from there.
+// A Record over CallbackEventType: a new event type does not compile until it is described here.
+import { z } from 'zod';
+import type { CallbackEventType } from '../contracts/callbacks';
+import { ChallengeSchema, CheckResultSchema } from './response-schemas';
+
+const CheckId = z.string().describe('The receiving caller’s own check id (GET /v1/balance-checks/{id})');
+const Instant = z.string().describe('ISO 8601 date-time');
+
+/** A finished caller's event: its own answer, whose status the event type names. */
+function finished<
+  S extends 'COMPLETED' | 'FAILED' | 'TIMED_OUT' | 'CANCELED' | 'NOT_SUPPORTED' | 'ACTION_REQUIRED',
+>(status: S) {
+  return z.object({
+    checkId: CheckId,
+    status: z.literal(status),
+    answer: CheckResultSchema.extend({ status: z.literal(status) }).describe('This caller’s own answer'),
+  });
+}
+
+const envelope = <T extends CallbackEventType>(type: T, data: z.ZodType) =>
+  z.object({ type: z.literal(type), timestamp: Instant.describe('When the event happened'), data });
+
+interface EventDoc {
+  /** Component name in the document (#/components/schemas/…). */
+  id: string;
+  summary: string;
+  schema: z.ZodType;
+}
+
+export const CALLBACK_EVENTS: Record<CallbackEventType, EventDoc> = {
+  'balance_check.action_required': {
+    id: 'ActionRequiredEvent',
+    summary:
+      'The check needs the user: MFA challenges to answer (labels and options, never answers) by answerBy — or, once finished, the provider needs the user (e.g. reconnect)',
+    schema: envelope(
+      'balance_check.action_required',
+      z.union([
+        z.object({
+          checkId: CheckId,
+          status: z.literal('RUNNING'),
+          answer: z.null(),
+          challenges: z
+            .array(ChallengeSchema)
+            .min(1)
+            .describe('Answer with POST /v1/balance-checks/{id}/mfa'),
+          answerBy: Instant.optional().describe('When the MFA answers are due'),
+        }),
+        finished('ACTION_REQUIRED'),
+      ]),
+    ),
+  },
+  'balance_check.completed': {
+    id: 'CompletedEvent',
+    summary: 'The check completed: balances (and the sufficiency answer when asked)',
+    schema: envelope('balance_check.completed', finished('COMPLETED')),
+  },
+  'balance_check.failed': {
+    id: 'FailedEvent',
+    summary: 'The check failed (the reason says why)',
+    schema: envelope('balance_check.failed', finished('FAILED')),
+  },
+  'balance_check.timed_out': {
+    id: 'TimedOutEvent',
+    summary: 'The check ran out of time (overall or waiting for MFA answers)',
+    schema: envelope('balance_check.timed_out', finished('TIMED_OUT')),
+  },
+  'balance_check.canceled': {
+    id: 'CanceledEvent',
+    summary: 'This caller’s check was canceled (DELETE, or the caller withdrew)',
+    schema: envelope('balance_check.canceled', finished('CANCELED')),
+  },
+  'balance_check.not_supported': {
+    id: 'NotSupportedEvent',
+    summary: 'The provider cannot answer this question (e.g. the account type has no balance)',
+    schema: envelope('balance_check.not_supported', finished('NOT_SUPPORTED')),
+  },
+};
