@@ -1,6 +1,6 @@
 // The callback events we send (activities/callbacks.ts callbackBody), one schema per event type, for the
 // OpenAPI document's `webhooks` (3.1): receivers and the generated client read the payloads from there.
-// A Record over CallbackEventType: a new event type does not compile until it is described here.
+// Records over the event types: a new event type does not compile until it is described here.
 import { z } from 'zod';
 import type { CallbackEventType } from '../contracts/callbacks';
 import { ChallengeSchema, CheckResultSchema } from './response-schemas';
@@ -29,6 +29,46 @@ interface EventDoc {
   schema: z.ZodType;
 }
 
+type FinishedType = Exclude<CallbackEventType, 'balance_check.action_required'>;
+type FinishedStatus = Parameters<typeof finished>[0];
+
+/** The events of a finished caller: each carries an answer with the status it names. */
+const FINISHED_EVENTS: Record<FinishedType, { id: string; status: FinishedStatus; summary: string }> = {
+  'balance_check.completed': {
+    id: 'CompletedEvent',
+    status: 'COMPLETED',
+    summary: 'The check completed: balances (and the sufficiency answer when asked)',
+  },
+  'balance_check.failed': {
+    id: 'FailedEvent',
+    status: 'FAILED',
+    summary: 'The check failed (the reason says why)',
+  },
+  'balance_check.timed_out': {
+    id: 'TimedOutEvent',
+    status: 'TIMED_OUT',
+    summary: 'The check ran out of time (overall or waiting for MFA answers)',
+  },
+  'balance_check.canceled': {
+    id: 'CanceledEvent',
+    status: 'CANCELED',
+    summary: 'This caller’s check was canceled (DELETE, or the caller withdrew)',
+  },
+  'balance_check.not_supported': {
+    id: 'NotSupportedEvent',
+    status: 'NOT_SUPPORTED',
+    summary: 'The provider cannot answer this question (e.g. the account type has no balance)',
+  },
+};
+
+function finishedDocs(): Record<FinishedType, EventDoc> {
+  const docs = Object.entries(FINISHED_EVENTS).map(([type, e]) => [
+    type,
+    { id: e.id, summary: e.summary, schema: envelope(type as FinishedType, finished(e.status)) },
+  ]);
+  return Object.fromEntries(docs) as Record<FinishedType, EventDoc>;
+}
+
 export const CALLBACK_EVENTS: Record<CallbackEventType, EventDoc> = {
   'balance_check.action_required': {
     id: 'ActionRequiredEvent',
@@ -51,29 +91,5 @@ export const CALLBACK_EVENTS: Record<CallbackEventType, EventDoc> = {
       ]),
     ),
   },
-  'balance_check.completed': {
-    id: 'CompletedEvent',
-    summary: 'The check completed: balances (and the sufficiency answer when asked)',
-    schema: envelope('balance_check.completed', finished('COMPLETED')),
-  },
-  'balance_check.failed': {
-    id: 'FailedEvent',
-    summary: 'The check failed (the reason says why)',
-    schema: envelope('balance_check.failed', finished('FAILED')),
-  },
-  'balance_check.timed_out': {
-    id: 'TimedOutEvent',
-    summary: 'The check ran out of time (overall or waiting for MFA answers)',
-    schema: envelope('balance_check.timed_out', finished('TIMED_OUT')),
-  },
-  'balance_check.canceled': {
-    id: 'CanceledEvent',
-    summary: 'This caller’s check was canceled (DELETE, or the caller withdrew)',
-    schema: envelope('balance_check.canceled', finished('CANCELED')),
-  },
-  'balance_check.not_supported': {
-    id: 'NotSupportedEvent',
-    summary: 'The provider cannot answer this question (e.g. the account type has no balance)',
-    schema: envelope('balance_check.not_supported', finished('NOT_SUPPORTED')),
-  },
+  ...finishedDocs(),
 };
