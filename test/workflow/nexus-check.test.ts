@@ -115,6 +115,24 @@ describe('Nexus operation balance-check/check', () => {
     assert.equal(result.mfaRounds, 1);
   });
 
+  const nexusCheckCount = async () =>
+    (await stack.env.client.workflow.count(`WorkflowType='nexusCheck'`)).count;
+
+  it('a bad question is refused at the operation start (BAD_REQUEST naming the field), no check started', async () => {
+    const before = await nexusCheckCount();
+    const caller = await call('MBR-connected', { requiredAmount: { amount: 100, currency: 'USD' } });
+    const err = await caller.result().then(
+      () => assert.fail('the operation must fail'),
+      (e: Error) => e,
+    );
+    const messages: string[] = [];
+    for (let e: any = err; e; e = e.cause) messages.push(`${e.name}: ${e.message}`);
+    assert.match(messages.join('\n'), /fundingAccountId and requiredAmount go together/, messages.join('\n'));
+    assert.match(messages.join('\n'), /BAD_REQUEST|HandlerError/, messages.join('\n'));
+    // Visibility of the earlier tests' nexusCheck runs has settled; the refused one added none.
+    assert.equal(await nexusCheckCount(), before);
+  });
+
   it('canceling the caller withdraws its interest: the refresh only it asked for is canceled', async () => {
     // MBR-options waits for an MFA answer that never comes: only the withdrawal can end it early.
     const caller = await call('MBR-options', { timeouts: { mfaSeconds: 120 } });
