@@ -10,6 +10,7 @@ import { startSandboxStack } from '../../sandbox/stack';
 import { scenario } from '../../test/reliability/scenarios';
 import { benchAuth, type BenchContext } from '../context';
 import { BENCH_API_KEY, BENCH_RATE_PER_MINUTE } from '../sizes';
+import { postJson } from '../http-post';
 import { pool, stats, type Summary } from '../stats';
 import { startWorkerProcess } from '../worker-process';
 
@@ -97,15 +98,8 @@ export async function startsCase(ctx: BenchContext) {
 
 async function measure(ctx: BenchContext, apiUrl: string) {
   const s = scenario('mx-webhook');
-  const viaApi = (base: number) => async (i: number) => {
-    const res = await fetch(`${apiUrl}/v1/balance-checks`, {
-      method: 'POST',
-      headers: benchAuth,
-      body: JSON.stringify({ provider: 'mx', resource: s.resource(base + i) }),
-    });
-    await res.arrayBuffer();
-    return res.status;
-  };
+  const viaApi = (base: number) => (i: number) =>
+    postJson(`${apiUrl}/v1/balance-checks`, benchAuth, { provider: 'mx', resource: s.resource(base + i) });
   const viaSdk = (base: number) => async (i: number) => {
     await startOrJoinCheck(ctx.env.client, STARTS_TASK_QUEUE, {
       provider: 'mx',
