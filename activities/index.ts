@@ -10,6 +10,7 @@ import {
   type Reason,
 } from '../contracts/balance-check';
 import type {
+  AnswerAndReadRequest,
   BalanceProvider,
   BalancesRequest,
   ChallengeAnswerRequest,
@@ -48,22 +49,27 @@ export function createActivities({ providers, callbacks, taskQueue }: ActivityDe
     ...createCallbackActivities(callbacks),
     ...createNexusActivities(taskQueue ?? TASK_QUEUE),
     async startRefresh(req: RefreshStartRequest): Promise<RefreshStart> {
-      return provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
+      const start = await provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
+      return { ...start, protocol: 2 };
     },
     async readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus> {
       return provider(ref.provider).readRefreshStatus(ref);
     },
-    /**
-     * The status read of the wait loop: when the provider says the refresh succeeded, the balances are
-     * read in the same activity (a completion is confirmed and answered with one task, not two).
-     */
     async readStatusAndBalances(req: BalancesRequest): Promise<StatusAndBalances> {
+      return statusAndBalances(provider(req.provider), req);
+    },
+    /**
+     * One MFA step in one activity: send the answers, wait for the first poll after an answer
+     * (readAfterMs), read the status, and the balances when the refresh is done. Saves the workflow
+     * a timer and a second activity per round; a webhook arriving meanwhile is looked at afterwards.
+     */
+    async answerAndReadStatus(req: AnswerAndReadRequest): Promise<StatusAndBalances> {
       const p = provider(req.provider);
-      const status = await p.readRefreshStatus(req);
-      if (status.state !== 'SUCCEEDED') return { status };
-      const cachedReasons = [...(req.cachedReasons ?? []), ...(status.failedAccounts ?? [])];
-      const balances = await p.listBalances({ ...req, refreshed: true, cachedReasons });
-      return { status, balances: markFreshness(balances, true, cachedReasons) };
+      if (!p.answerChallenges)
+        throw ApplicationFailure.nonRetryable(`${req.provider} has no MFA`, 'ProviderRejectedError');
+      // A retry after the answers went through is safe: providers skip challenges no longer pending.
+      await p.answerChallenges(req);
+      return statusAndBalances(p, req);
     },
     async listChallenges(ref: RefreshRef): Promise<ChallengeView[]> {
       const p = provider(ref.provider);
@@ -85,6 +91,20 @@ export function createActivities({ providers, callbacks, taskQueue }: ActivityDe
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * The status read of the wait loop: when the provider says the refresh succeeded, the balances are
+ * read in the same activity (a completion is confirmed and answered with one task, not two).
+ * readAfterMs first waits out the provider's floor between reads (no workflow timer for it).
+ */
+async function statusAndBalances(p: BalanceProvider, req: BalancesRequest): Promise<StatusAndBalances> {
+  if (req.readAfterMs && req.readAfterMs > 0) await Context.current().sleep(req.readAfterMs);
+  const status = await p.readRefreshStatus(req);
+  if (status.state !== 'SUCCEEDED') return { status };
+  const cachedReasons = [...(req.cachedReasons ?? []), ...(status.failedAccounts ?? [])];
+  const balances = await p.listBalances({ ...req, refreshed: true, cachedReasons });
+  return { status, balances: markFreshness(balances, true, cachedReasons) };
+}
 
 /** Which attempt this is, so providers without an idempotency key can tell a retry from a first call. */
 function attemptInfo(): { attempt: number; firstAttemptAt: string } {

@@ -52,7 +52,14 @@ async function pool(n: number, count: number, fn: (i: number) => Promise<void>):
 
 export async function runParked(
   env: { client: Client; nativeConnection: NativeConnection; address: string; namespace: string },
-  opts: { n: number; concurrency: number; boundSeconds: number; maxCachedWorkflows?: number },
+  opts: {
+    n: number;
+    concurrency: number;
+    boundSeconds: number;
+    maxCachedWorkflows?: number;
+    /** Simulator time scale (default 2); MX expires an unanswered challenge after 5 min × this. */
+    timeScale?: number;
+  },
   log: (l: string) => void,
 ): Promise<ParkedResult> {
   const { client } = env;
@@ -62,7 +69,7 @@ export async function runParked(
     connection: env.nativeConnection,
     namespace: env.namespace,
     providers: ['mx'],
-    timeScale: 2,
+    timeScale: opts.timeScale ?? 2,
     taskQueue: PARKED_TASK_QUEUE,
     withoutWorker: true,
     log: () => undefined,

@@ -59,6 +59,14 @@ export interface RefreshStart {
   reason?: Reason;
   /** Per-account eligibility when the provider decides per account (Spinwheel). */
   accounts?: AccountEligibility[];
+  /**
+   * 2: the activities that started this refresh wait out a delay before a status read
+   * (BalancesRequest.readAfterMs) and send MFA answers together with the next status read
+   * (answerAndReadStatus). Absent in checks started before (their recorded histories replay on the old
+   * path). Carried by an activity result, not patched(): a patch also upserts TemporalChangeVersion,
+   * one more billable action per check.
+   */
+  protocol?: 2;
 }
 
 export interface RefreshRef {
@@ -89,6 +97,8 @@ export interface BalancesRequest extends RefreshRef {
   cachedReasons?: { accountId: string; reason: Reason }[];
   /** Read pending transactions for accounts lacking an available balance (for sufficiency). */
   withPending?: boolean;
+  /** Wait this long before the status read (the provider's floor between reads), instead of a workflow timer. */
+  readAfterMs?: number;
 }
 
 /** A status read that also reads the balances when the refresh has succeeded (one activity, not two). */
@@ -101,6 +111,9 @@ export interface StatusAndBalances {
 export interface ChallengeAnswerRequest extends RefreshRef {
   answers: MfaAnswer[];
 }
+
+/** MFA answers, then (after readAfterMs: the first poll after an answer) the status read with its balances. */
+export type AnswerAndReadRequest = ChallengeAnswerRequest & BalancesRequest;
 
 /**
  * One provider behind the workflow. Implementations live in providers/<name>/provider.ts and

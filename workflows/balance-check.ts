@@ -8,7 +8,7 @@ import type {
   NormalizedBalance,
   Reason,
 } from '../contracts/balance-check';
-import type { RefreshRef, RefreshStart, RefreshStatus } from '../contracts/provider';
+import type { RefreshRef, RefreshStart, RefreshStatus, StatusAndBalances } from '../contracts/provider';
 import { outcomeKey, phaseKey } from '../contracts/search-attributes';
 import { recordCheckOutcome } from '../observability/check-outcomes';
 import { acts, withSummary } from './activity-options';
@@ -78,7 +78,8 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
 
 /** Cancellation and provider failures are outcomes; anything else is a bug that must fail the task. */
 function finishFromError(err: unknown): Finish {
-  if (wf.isCancellation(err)) return new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
+  if (wf.isCancellation(err))
+    return new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
   const failed = reasonFromActivityFailure(err);
   if (!failed) throw err;
   return new Finish(failed.timedOut ? 'TIMED_OUT' : 'FAILED', failed.reason);
@@ -136,7 +137,8 @@ async function runCheck(state: CheckState): Promise<Finish> {
   }
   if (status.state === 'ACTION_REQUIRED') return new Finish('ACTION_REQUIRED', status.reason);
   const balances =
-    end.balances ?? (await readBalances(state, ref, true, [...cachedReasons, ...(status.failedAccounts ?? [])]));
+    end.balances ??
+    (await readBalances(state, ref, true, [...cachedReasons, ...(status.failedAccounts ?? [])]));
   return new Finish('COMPLETED', undefined, balances);
 }
 
@@ -153,39 +155,64 @@ async function waitForRefresh(
 ): Promise<Finish | { status: RefreshStatus; balances?: NormalizedBalance[] }> {
   setPhase(state, 'REFRESHING');
   const schedule = pollSchedule(start.polling, state.input.timeouts);
+  // Checks whose refresh was started by protocol-2 activities wait out the poll floor inside the
+  // status read and read the status together with the MFA answers; older ones replay as recorded.
+  const v2 = start.protocol === 2;
   let attempt = 0;
   let failuresSeen = 0;
   let lastReadAt = 0;
+  /** v2: a read already taken with the MFA answers, handled before waiting again. */
+  let taken: StatusAndBalances | null = null;
   for (;;) {
-    const remaining = state.deadline - Date.now();
-    if (remaining <= 0)
-      return new Finish('TIMED_OUT', {
-        code: 'REFRESH_TIMEOUT',
-        message: 'The provider did not finish the refresh before the deadline',
-      });
-    const delay = Math.min(pollDelayMs(schedule, attempt, Math.random), remaining);
-    state.nextPollAt = Date.now() + delay;
-    describeWaiting(state);
-    const woken = await wf.condition(() => state.pendingEvents.length > 0, delay, {
-      summary: `Next ${state.input.provider} status poll`,
-    });
-    state.nextPollAt = null;
-    if (woken) {
-      const decision = state.decideWake(state.takeRelevantEvents(), start.polling.trustCompletionEvent);
-      if (decision === 'KEEP_WAITING') continue;
-      if (decision === 'COMPLETED') return { status: { state: 'SUCCEEDED', providerStatus: 'COMPLETION_EVENT' } };
-      // Honour the provider's floor between status reads even when events arrive quickly.
-      const wait = lastReadAt + schedule.firstMs - Date.now();
-      if (wait > 0) await wf.sleep(wait, { summary: 'Respect provider poll floor' });
+    let read: StatusAndBalances;
+    if (taken) {
+      read = taken;
+      taken = null;
     } else {
-      if (Date.now() >= state.deadline) continue;
-      state.polls++;
-      attempt++;
+      const remaining = state.deadline - Date.now();
+      if (remaining <= 0)
+        return new Finish('TIMED_OUT', {
+          code: 'REFRESH_TIMEOUT',
+          message: 'The provider did not finish the refresh before the deadline',
+        });
+      // v2: the phase after an MFA answer is upserted only once the check waits again (a check the
+      // answer's read finished goes from WAITING_FOR_MFA straight to DONE, one upsert less).
+      if (v2) setPhase(state, 'REFRESHING');
+      const delay = Math.min(pollDelayMs(schedule, attempt, Math.random), remaining);
+      state.nextPollAt = Date.now() + delay;
+      describeWaiting(state);
+      const woken = await wf.condition(() => state.pendingEvents.length > 0, delay, {
+        summary: `Next ${state.input.provider} status poll`,
+      });
+      state.nextPollAt = null;
+      let readAfterMs = 0;
+      if (woken) {
+        const decision = state.decideWake(state.takeRelevantEvents(), start.polling.trustCompletionEvent);
+        if (decision === 'KEEP_WAITING') continue;
+        if (decision === 'COMPLETED')
+          return { status: { state: 'SUCCEEDED', providerStatus: 'COMPLETION_EVENT' } };
+        // Honour the provider's floor between status reads even when events arrive quickly
+        // (v2: inside the read activity, so it costs no timer).
+        const wait = lastReadAt + schedule.firstMs - Date.now();
+        if (wait > 0 && v2) readAfterMs = wait;
+        else if (wait > 0) await wf.sleep(wait, { summary: 'Respect provider poll floor' });
+      } else {
+        if (Date.now() >= state.deadline) continue;
+        state.polls++;
+        attempt++;
+      }
+      read = await acts.readStatusAndBalances.executeWithOptions(
+        withSummary(state, `Read ${state.input.provider} refresh status`),
+        [
+          {
+            ...balanceRead(state, ref),
+            refreshed: true,
+            cachedReasons,
+            ...(readAfterMs ? { readAfterMs } : {}),
+          },
+        ],
+      );
     }
-    const read = await acts.readStatusAndBalances.executeWithOptions(
-      withSummary(state, `Read ${state.input.provider} refresh status`),
-      [{ ...balanceRead(state, ref), refreshed: true, cachedReasons }],
-    );
     const { status } = read;
     lastReadAt = Date.now();
     state.providerStatus = status.providerStatus;
@@ -198,8 +225,18 @@ async function waitForRefresh(
     failuresSeen = 0;
     if (status.state === 'CHALLENGED') {
       state.challengeSeen = true;
-      const timedOut = await answerChallenges(state, ref, status);
-      if (timedOut) return timedOut;
+      const answered = await answerChallenges(
+        state,
+        ref,
+        status,
+        v2 ? { readAfterMs: pollDelayMs(schedule, 0, Math.random), cachedReasons } : undefined,
+      );
+      if (answered instanceof Finish) return answered;
+      if (answered) {
+        taken = answered; // that read was the first poll after the answer
+        attempt = 1;
+        continue;
+      }
       attempt = 0; // the provider resumes now: look again soon
       setPhase(state, 'REFRESHING');
       continue;
@@ -208,12 +245,16 @@ async function waitForRefresh(
   }
 }
 
-/** One MFA round: expose the challenges, wait for the Update's answers, send them. */
+/**
+ * One MFA round: expose the challenges, wait for the Update's answers, send them. v2 (withRead): the
+ * same activity then reads the status at the first poll time after an answer and returns that read.
+ */
 async function answerChallenges(
   state: CheckState,
   ref: RefreshRef,
   status: RefreshStatus,
-): Promise<Finish | undefined> {
+  withRead?: { readAfterMs: number; cachedReasons: CachedReasons },
+): Promise<Finish | StatusAndBalances | undefined> {
   state.challenges =
     status.challenges && status.challenges.length > 0
       ? status.challenges
@@ -227,13 +268,30 @@ async function answerChallenges(
     state.mfaDeadline - Date.now(),
     { summary: 'Wait for MFA answers' },
   );
-  if (!answered) return new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
+  if (!answered)
+    return new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
   setPhase(state, 'ANSWERING_MFA');
   const submission = state.pendingSubmission!;
+  let read: StatusAndBalances | undefined;
   try {
-    await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [
-      { ...ref, answers: submission.answers },
-    ]);
+    if (withRead) {
+      read = await acts.answerAndReadStatus.executeWithOptions(
+        withSummary(state, `Send MFA answers, read ${state.input.provider} status`),
+        [
+          {
+            ...balanceRead(state, ref),
+            answers: submission.answers,
+            refreshed: true,
+            cachedReasons: withRead.cachedReasons,
+            readAfterMs: withRead.readAfterMs,
+          },
+        ],
+      );
+    } else {
+      await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [
+        { ...ref, answers: submission.answers },
+      ]);
+    }
   } catch (err) {
     state.answerError = (err as Error).message;
     throw err;
@@ -243,7 +301,7 @@ async function answerChallenges(
   state.pendingSubmission = null;
   state.challenges = [];
   state.mfaDeadline = null;
-  return undefined;
+  return read;
 }
 
 /** What a balance read covers: every caller's accounts, pending amounts when someone asks for funding. */
