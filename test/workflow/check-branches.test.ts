@@ -2,6 +2,7 @@
 // the workflow's branches (start outcomes, failure confirmations, events, deadline, cancel).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -46,9 +47,7 @@ describe('runCheck branches (scripted provider, real dev server)', () => {
   async function check(
     provider: ScriptedProvider,
     extra: Partial<BalanceCheckInput> = {},
-    during?: (
-      handle: Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>,
-    ) => Promise<void>,
+    during?: (handle: WorkflowHandle<typeof balanceCheck>) => Promise<void>,
   ): Promise<BalanceCheckResult> {
     const taskQueue = `branches-${++n}`;
     const worker = await createBalanceCheckWorker({

@@ -96,7 +96,7 @@ describe('foundation: balanceCheck on the real dev server', () => {
       afterAnswers: () => [{ state: 'SUCCEEDED', providerStatus: 'CONNECTED' }],
     });
     await run(provider, 'tq-mfa', async () => {
-      const handle = await env.client.workflow.start('balanceCheck', {
+      const handle = await env.client.workflow.start<typeof balanceCheck>('balanceCheck', {
         taskQueue: 'tq-mfa',
         workflowId: 'mfa-logic',
         args: [input('mfa')],
@@ -141,7 +141,7 @@ describe('foundation: balanceCheck on the real dev server', () => {
       ],
     });
     const result = await run(provider, 'tq-mfa-timeout', () =>
-      env.client.workflow.execute('balanceCheck', {
+      env.client.workflow.execute<typeof balanceCheck>('balanceCheck', {
         taskQueue: 'tq-mfa-timeout',
         workflowId: 'mfa-timeout',
         args: [input('mfa-t', { timeouts: { mfaSeconds: 2 } })],
