@@ -2,7 +2,8 @@
 // so tests point the provider clients at simulators; credentials never enter workflow history.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ChallengeView, NormalizedBalance, ProviderName, Reason } from '../contracts/balance-check';
+import type { ChallengeView, NormalizedBalance, ProviderName } from '../contracts/balance-check';
+import { decideFreshness } from '../contracts/freshness';
 import type {
   BalanceProvider,
   BalancesRequest,
@@ -48,8 +49,7 @@ export function createActivities({ providers }: ActivityDeps) {
       const status = await p.readRefreshStatus(req);
       if (status.state !== 'SUCCEEDED') return { status };
       const cachedReasons = [...(req.cachedReasons ?? []), ...(status.failedAccounts ?? [])];
-      const balances = await p.listBalances({ ...req, refreshed: true, cachedReasons });
-      return { status, balances: markFreshness(balances, true, cachedReasons) };
+      return { status, balances: await readBalances(p, { ...req, refreshed: true, cachedReasons }) };
     },
     async listChallenges(ref: RefreshRef): Promise<ChallengeView[]> {
       const p = provider(ref.provider);
@@ -64,8 +64,7 @@ export function createActivities({ providers }: ActivityDeps) {
       await p.answerChallenges(req);
     },
     async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
-      const balances = await provider(req.provider).listBalances(req);
-      return markFreshness(balances, req.refreshed, req.cachedReasons ?? []);
+      return readBalances(provider(req.provider), req);
     },
   };
 }
@@ -78,21 +77,10 @@ function attemptInfo(): { attempt: number; firstAttemptAt: string } {
   return { attempt, firstAttemptAt: new Date(scheduledTimestampMs).toISOString() };
 }
 
-/**
- * One place decides freshness: REALTIME only when this check's refresh succeeded for the account;
- * otherwise CACHED with the reason (per account, or '*' for all).
- */
-export function markFreshness(
-  balances: NormalizedBalance[],
-  refreshed: boolean,
-  cachedReasons: { accountId: string; reason: Reason }[],
-): NormalizedBalance[] {
-  const reasonFor = (id: string) =>
-    cachedReasons.find((r) => r.accountId === id)?.reason ??
-    cachedReasons.find((r) => r.accountId === '*')?.reason;
-  return balances.map((b) => {
-    const reason = reasonFor(b.accountId) ?? b.note;
-    if (refreshed && !reason && b.freshness !== 'CACHED') return { ...b, freshness: 'REALTIME' };
-    return { ...b, freshness: 'CACHED', ...(reason ? { note: reason } : {}) };
-  });
+/** The provider reports the accounts and what it saw; freshness is decided once, from those facts. */
+export async function readBalances(
+  provider: BalanceProvider,
+  req: BalancesRequest,
+): Promise<NormalizedBalance[]> {
+  return decideFreshness(await provider.listBalances(req), req);
 }

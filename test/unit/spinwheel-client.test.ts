@@ -18,6 +18,7 @@ import {
 import { startSpinwheelSimulator, type RunningSpinwheelSimulator } from '../../providers/spinwheel/simulator';
 import { translateSpinwheelWebhook, verifySpinwheelWebhook } from '../../providers/spinwheel/webhook';
 import type { RunningSimulator } from '../../providers/simulator-kit';
+import { readBalances } from '../../activities';
 
 const SECRET = 'sk_test_spinwheel';
 const HOOK = { name: 'x-spinwheel-secret', value: 'whsec-shared' };
@@ -223,7 +224,7 @@ void describe('Spinwheel provider', () => {
     // With and without the workflow's cachedReasons the provider must agree (it re-reads the item statuses).
     for (const reasons of [cachedReasons, undefined]) {
       const balances = new Map(
-        (await p.listBalances({ ...ref, refreshed: true, cachedReasons: reasons })).map((b) => [
+        (await readBalances(p, { ...ref, refreshed: true, cachedReasons: reasons })).map((b) => [
           b.accountId,
           b,
         ]),
@@ -300,7 +301,7 @@ void describe('Spinwheel provider', () => {
       ['NOT_REFRESHABLE', 'NO_ELIGIBLE_ACCOUNTS', one.reason?.retryAt],
     );
     assert.equal(sim.refreshStarts(SW_USER_SANDBOX), 0);
-    const cached = await provider().listBalances({
+    const cached = await readBalances(provider(), {
       provider: 'spinwheel',
       resource,
       refreshId: 'k-n1',
@@ -416,7 +417,7 @@ void describe('Spinwheel documented path and the guesses on the wire', () => {
       status.failedAccounts?.map((f) => [f.accountId, f.reason.code]),
       [[SW_CARD.refreshFails, 'REFRESH_NOT_CONFIRMED']],
     );
-    const balances = await p.listBalances({ ...ref, refreshed: true, cachedReasons: status.failedAccounts });
+    const balances = await readBalances(p, { ...ref, refreshed: true, cachedReasons: status.failedAccounts });
     const byId = new Map(balances.map((b) => [b.accountId, b]));
     assert.equal(byId.get(SW_CARD.supported)?.freshness, 'REALTIME');
     assert.equal(byId.get(SW_CARD.supported)?.current, 101);
@@ -463,7 +464,7 @@ void describe('Spinwheel documented path and the guesses on the wire', () => {
       );
       assert.equal(status.state, 'SUCCEEDED');
       assert.equal(c.usesStatusEndpoint, false);
-      const balances = await p.listBalances({ ...ref, refreshed: true });
+      const balances = await readBalances(p, { ...ref, refreshed: true });
       assert.equal(balances[0]?.freshness, 'REALTIME');
       assert.deepEqual(
         statusCalls().map((x) => x.status),
