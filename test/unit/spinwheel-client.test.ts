@@ -1,7 +1,5 @@
 // Spinwheel client and provider against the in-process simulator (first card settles after 200 ms), with a local webhook sink.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
@@ -19,13 +17,14 @@ import { startSpinwheelSimulator, type RunningSpinwheelSimulator } from '../../p
 import { translateSpinwheelWebhook, verifySpinwheelWebhook } from '../../providers/spinwheel/webhook';
 import type { RunningSimulator } from '../../providers/simulator-kit';
 import { readBalances } from '../../activities';
+import { listenOnLoopback, type TestServer } from '../helpers/http-server';
 
 const SECRET = 'sk_test_spinwheel';
 const HOOK = { name: 'x-spinwheel-secret', value: 'whsec-shared' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let sim: RunningSimulator;
-let sink: Server;
+let sink: TestServer;
 let sinkUrl: string;
 const received: { headers: Record<string, string | string[] | undefined>; body: unknown }[] = [];
 
@@ -76,10 +75,8 @@ before(async () => {
     received.push({ headers: req.headers, body: req.body as unknown });
     res.status(204).end();
   });
-  sink = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/webhooks/spinwheel`;
+  sink = await listenOnLoopback(app);
+  sinkUrl = `${sink.url}/webhooks/spinwheel`;
   sim = await startSpinwheelSimulator({
     secretKey: SECRET,
     webhookSecretHeader: HOOK,
@@ -90,8 +87,7 @@ before(async () => {
 
 after(async () => {
   await sim.close();
-  sink.closeAllConnections();
-  await new Promise((r) => sink.close(r));
+  await sink.close();
 });
 
 beforeEach(() => {
