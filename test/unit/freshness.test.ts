@@ -2,20 +2,12 @@
 // Boundaries: the refresh start floored to the provider's timestamp unit, and which reason wins.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { NormalizedBalance, Reason } from '../../contracts/balance-check';
+import type { Reason } from '../../contracts/balance-check';
 import { decideFreshness, updatedSince, type FreshnessContext } from '../../contracts/freshness';
 import type { AccountRead } from '../../contracts/provider';
+import { depositoryBalance } from '../helpers/balances';
 
-const balance = (accountId: string): NormalizedBalance => ({
-  accountId,
-  kind: 'DEPOSITORY',
-  currency: 'USD',
-  current: 100,
-  available: 90,
-  limit: null,
-  asOf: null,
-  freshness: 'CACHED',
-});
+const balance = (accountId: string) => depositoryBalance(accountId, 'CACHED');
 const START = '2026-11-21T10:00:00.500Z';
 const START_SECOND = Date.parse('2026-11-21T10:00:00Z');
 const ctx = (over: Partial<FreshnessContext> = {}): FreshnessContext => ({
