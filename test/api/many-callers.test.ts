@@ -143,7 +143,7 @@ describe('many callers and tenants (running stack)', () => {
     const run = await stack.env.client.workflow
       .getHandle<typeof balanceCheck>(c.workflowId, c.runId)
       .result();
-    assert.equal((run as any).status, 'CANCELED');
+    assert.equal(run.status, 'CANCELED');
   });
 
   it('another tenant never sees, answers, cancels or relays to a check; it gets its own', async () => {
