@@ -7,8 +7,8 @@ import {
   type ChallengeView,
   type NormalizedBalance,
   type ProviderName,
-  type Reason,
 } from '../contracts/balance-check';
+import { decideFreshness } from '../contracts/freshness';
 import type {
   AnswerAndReadRequest,
   BalanceProvider,
@@ -84,8 +84,7 @@ export function createActivities({ providers, callbacks, taskQueue }: ActivityDe
       await p.answerChallenges(req);
     },
     async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
-      const balances = await provider(req.provider).listBalances(req);
-      return markFreshness(balances, req.refreshed, req.cachedReasons ?? []);
+      return readBalances(provider(req.provider), req);
     },
   };
 }
@@ -102,8 +101,7 @@ async function statusAndBalances(p: BalanceProvider, req: BalancesRequest): Prom
   const status = await p.readRefreshStatus(req);
   if (status.state !== 'SUCCEEDED') return { status };
   const cachedReasons = [...(req.cachedReasons ?? []), ...(status.failedAccounts ?? [])];
-  const balances = await p.listBalances({ ...req, refreshed: true, cachedReasons });
-  return { status, balances: markFreshness(balances, true, cachedReasons) };
+  return { status, balances: await readBalances(p, { ...req, refreshed: true, cachedReasons }) };
 }
 
 /** Which attempt this is, so providers without an idempotency key can tell a retry from a first call. */
@@ -112,21 +110,10 @@ function attemptInfo(): { attempt: number; firstAttemptAt: string } {
   return { attempt, firstAttemptAt: new Date(scheduledTimestampMs).toISOString() };
 }
 
-/**
- * One place decides freshness: REALTIME only when this check's refresh succeeded for the account;
- * otherwise CACHED with the reason (per account, or '*' for all).
- */
-export function markFreshness(
-  balances: NormalizedBalance[],
-  refreshed: boolean,
-  cachedReasons: { accountId: string; reason: Reason }[],
-): NormalizedBalance[] {
-  const reasonFor = (id: string) =>
-    cachedReasons.find((r) => r.accountId === id)?.reason ??
-    cachedReasons.find((r) => r.accountId === '*')?.reason;
-  return balances.map((b) => {
-    const reason = reasonFor(b.accountId) ?? b.note;
-    if (refreshed && !reason && b.freshness !== 'CACHED') return { ...b, freshness: 'REALTIME' };
-    return { ...b, freshness: 'CACHED', ...(reason ? { note: reason } : {}) };
-  });
+/** The provider reports the accounts and what it saw; freshness is decided once, from those facts. */
+export async function readBalances(
+  provider: BalanceProvider,
+  req: BalancesRequest,
+): Promise<NormalizedBalance[]> {
+  return decideFreshness(await provider.listBalances(req), req);
 }

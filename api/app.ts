@@ -23,7 +23,6 @@ import { requestSchemas } from './schemas';
 import { problem, problemHandler } from './problem';
 import { createMemoryRateLimiter, rateLimitByKey, type RateLimiter } from './rate-limit';
 import { RecentEventIds } from './recent-events';
-import { rateLimitByKeyShared } from './state/rate-limit-middleware';
 import type { EventIdDedupe, SharedRateLimiter } from './state/types';
 import { requestContext } from './request-id';
 import { createCheckEventsRouter } from './routes/check-events';
@@ -112,9 +111,10 @@ export function createApp(deps: ApiDeps): Express {
   app.use(
     '/v1/balance-checks',
     authenticate(deps.apiKeys),
-    deps.sharedRateLimiter
-      ? rateLimitByKeyShared(deps.sharedRateLimiter, deps.ratePerMinute ?? 600)
-      : rateLimitByKey(deps.rateLimiter ?? createMemoryRateLimiter(), deps.ratePerMinute ?? 600),
+    rateLimitByKey(
+      deps.sharedRateLimiter ?? deps.rateLimiter ?? createMemoryRateLimiter(),
+      deps.ratePerMinute ?? 600,
+    ),
     requireJsonBody,
     // Any JSON value (e.g. `null`) is valid JSON: the schema answers 422, not the parser 400.
     jsonBody({ limit: deps.jsonBodyLimitBytes ?? 32 * 1024, strict: false }),

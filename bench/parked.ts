@@ -17,6 +17,7 @@ import { startSandboxStack } from '../sandbox/stack';
 import { workflowBundle } from '../test/helpers/temporal-env';
 import { scenario } from '../test/reliability/scenarios';
 import { answerChallengesUpdate } from '../workflows/definitions';
+import type { balanceCheck } from '../workflows';
 
 export const PARKED_TASK_QUEUE = 'bench-parked';
 const MiB = 2 ** 20;
@@ -171,10 +172,12 @@ export async function runParked(
       for (let attempt = 0; attempt < 5 && Date.now() < until; attempt++) {
         try {
           await client.withDeadline(Date.now() + 30_000, () =>
-            client.workflow.getHandle(ref.workflowId, ref.runId).executeUpdate(answerChallengesUpdate, {
-              args: [{ answers }],
-              updateId: `${ref.workflowId}:bench-mfa`,
-            }),
+            client.workflow
+              .getHandle<typeof balanceCheck>(ref.workflowId, ref.runId)
+              .executeUpdate(answerChallengesUpdate, {
+                args: [{ answers }],
+                updateId: `${ref.workflowId}:bench-mfa`,
+              }),
           );
           return;
         } catch {
@@ -223,7 +226,7 @@ export async function runParked(
       await pool(20, refs.length, async (i) => {
         if (refs[i])
           await client.workflow
-            .getHandle(refs[i]!.workflowId, refs[i]!.runId)
+            .getHandle<typeof balanceCheck>(refs[i]!.workflowId, refs[i]!.runId)
             .terminate('bench cleanup')
             .catch(() => undefined);
       }).catch(() => undefined);

@@ -1,37 +1,21 @@
 // balanceCheck: refresh a provider resource once, wait (webhook signal or durable-timer poll), answer
 // MFA through an Update, read normalized balances, and answer every caller's own question.
 import * as wf from '@temporalio/workflow';
-import type {
-  BalanceCheckInput,
-  BalanceCheckRun,
-  CheckStatus,
-  NormalizedBalance,
-  Reason,
-} from '../contracts/balance-check';
-import type { RefreshRef, RefreshStart, RefreshStatus, StatusAndBalances } from '../contracts/provider';
+import type { BalanceCheckInput, BalanceCheckRun } from '../contracts/balance-check';
+import type { RefreshRef } from '../contracts/provider';
 import { outcomeKey, phaseKey } from '../contracts/search-attributes';
 import { recordCheckOutcome } from '../observability/check-outcomes';
 import { acts, withSummary } from './activity-options';
-import { CallbackNotifier } from './callbacks';
 import { CheckState } from './check-state';
 import { registerHandlers } from './handlers';
 import { reasonFromActivityFailure } from './outcome';
-import { pollDelayMs, pollSchedule } from './poll-schedule';
-import { describeDone, describeWaiting, setPhase } from './visibility';
+import { CallbackNotifier } from './callbacks';
+import { allAccounts, readBalances, readBalancesBestEffort } from './balance-reads';
+import { Finish, type CachedReasons } from './finish';
+import { describeDone, setPhase } from './visibility';
+import { waitForRefresh } from './wait-for-refresh';
 
 const DEFAULT_OVERALL_S = 600;
-const DEFAULT_MFA_S = 300;
-
-/** How a check ends: its status, why, and the balances read (if any). */
-class Finish {
-  constructor(
-    readonly status: CheckStatus,
-    readonly reason?: Reason,
-    readonly balances: NormalizedBalance[] = [],
-  ) {}
-}
-
-type CachedReasons = { accountId: string; reason: Reason }[];
 
 export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceCheckRun> {
   const startedAt = Date.now();
@@ -140,202 +124,4 @@ async function runCheck(state: CheckState): Promise<Finish> {
     end.balances ??
     (await readBalances(state, ref, true, [...cachedReasons, ...(status.failedAccounts ?? [])]));
   return new Finish('COMPLETED', undefined, balances);
-}
-
-/**
- * Waits until the refresh ends. A webhook wakes it at once; a durable timer otherwise fires the next
- * status read. Only a completion naming this refresh ends the wait without a status read (see
- * CheckState.decideWake); a status read that finds the refresh done also reads the balances.
- */
-async function waitForRefresh(
-  state: CheckState,
-  ref: RefreshRef,
-  start: RefreshStart,
-  cachedReasons: CachedReasons,
-): Promise<Finish | { status: RefreshStatus; balances?: NormalizedBalance[] }> {
-  setPhase(state, 'REFRESHING');
-  const schedule = pollSchedule(start.polling, state.input.timeouts);
-  // Checks whose refresh was started by protocol-2 activities wait out the poll floor inside the
-  // status read and read the status together with the MFA answers; older ones replay as recorded.
-  const v2 = start.protocol === 2;
-  let attempt = 0;
-  let failuresSeen = 0;
-  let lastReadAt = 0;
-  /** v2: a read already taken with the MFA answers, handled before waiting again. */
-  let taken: StatusAndBalances | null = null;
-  for (;;) {
-    let read: StatusAndBalances;
-    if (taken) {
-      read = taken;
-      taken = null;
-    } else {
-      const remaining = state.deadline - Date.now();
-      if (remaining <= 0)
-        return new Finish('TIMED_OUT', {
-          code: 'REFRESH_TIMEOUT',
-          message: 'The provider did not finish the refresh before the deadline',
-        });
-      // v2: the phase after an MFA answer is upserted only once the check waits again (a check the
-      // answer's read finished goes from WAITING_FOR_MFA straight to DONE, one upsert less).
-      if (v2) setPhase(state, 'REFRESHING');
-      const delay = Math.min(pollDelayMs(schedule, attempt, Math.random), remaining);
-      state.nextPollAt = Date.now() + delay;
-      describeWaiting(state);
-      const woken = await wf.condition(() => state.pendingEvents.length > 0, delay, {
-        summary: `Next ${state.input.provider} status poll`,
-      });
-      state.nextPollAt = null;
-      let readAfterMs = 0;
-      if (woken) {
-        const decision = state.decideWake(state.takeRelevantEvents(), start.polling.trustCompletionEvent);
-        if (decision === 'KEEP_WAITING') continue;
-        if (decision === 'COMPLETED')
-          return { status: { state: 'SUCCEEDED', providerStatus: 'COMPLETION_EVENT' } };
-        // Honour the provider's floor between status reads even when events arrive quickly
-        // (v2: inside the read activity, so it costs no timer).
-        const wait = lastReadAt + schedule.firstMs - Date.now();
-        if (wait > 0 && v2) readAfterMs = wait;
-        else if (wait > 0) await wf.sleep(wait, { summary: 'Respect provider poll floor' });
-      } else {
-        if (Date.now() >= state.deadline) continue;
-        state.polls++;
-        attempt++;
-      }
-      read = await acts.readStatusAndBalances.executeWithOptions(
-        withSummary(state, `Read ${state.input.provider} refresh status`),
-        [
-          {
-            ...balanceRead(state, ref),
-            refreshed: true,
-            cachedReasons,
-            ...(readAfterMs ? { readAfterMs } : {}),
-          },
-        ],
-      );
-    }
-    const { status } = read;
-    lastReadAt = Date.now();
-    state.providerStatus = status.providerStatus;
-    if (status.state === 'FAILED') {
-      failuresSeen++;
-      if (failuresSeen >= start.polling.failureConfirmations) return read;
-      attempt = 0; // confirm soon
-      continue;
-    }
-    failuresSeen = 0;
-    if (status.state === 'CHALLENGED') {
-      state.challengeSeen = true;
-      const answered = await answerChallenges(
-        state,
-        ref,
-        status,
-        v2 ? { readAfterMs: pollDelayMs(schedule, 0, Math.random), cachedReasons } : undefined,
-      );
-      if (answered instanceof Finish) return answered;
-      if (answered) {
-        taken = answered; // that read was the first poll after the answer
-        attempt = 1;
-        continue;
-      }
-      attempt = 0; // the provider resumes now: look again soon
-      setPhase(state, 'REFRESHING');
-      continue;
-    }
-    if (status.state !== 'RUNNING') return read;
-  }
-}
-
-/**
- * One MFA round: expose the challenges, wait for the Update's answers, send them. v2 (withRead): the
- * same activity then reads the status at the first poll time after an answer and returns that read.
- */
-async function answerChallenges(
-  state: CheckState,
-  ref: RefreshRef,
-  status: RefreshStatus,
-  withRead?: { readAfterMs: number; cachedReasons: CachedReasons },
-): Promise<Finish | StatusAndBalances | undefined> {
-  state.challenges =
-    status.challenges && status.challenges.length > 0
-      ? status.challenges
-      : await acts.listChallenges.executeWithOptions(withSummary(state, 'List MFA challenges'), [ref]);
-  state.mfaDeadline = Date.now() + (state.input.timeouts?.mfaSeconds ?? DEFAULT_MFA_S) * 1000;
-  setPhase(state, 'WAITING_FOR_MFA');
-  describeWaiting(state);
-  state.notifier?.actionRequired();
-  const answered = await wf.condition(
-    () => state.pendingSubmission !== null,
-    state.mfaDeadline - Date.now(),
-    { summary: 'Wait for MFA answers' },
-  );
-  if (!answered)
-    return new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
-  setPhase(state, 'ANSWERING_MFA');
-  const submission = state.pendingSubmission!;
-  let read: StatusAndBalances | undefined;
-  try {
-    if (withRead) {
-      read = await acts.answerAndReadStatus.executeWithOptions(
-        withSummary(state, `Send MFA answers, read ${state.input.provider} status`),
-        [
-          {
-            ...balanceRead(state, ref),
-            answers: submission.answers,
-            refreshed: true,
-            cachedReasons: withRead.cachedReasons,
-            readAfterMs: withRead.readAfterMs,
-          },
-        ],
-      );
-    } else {
-      await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [
-        { ...ref, answers: submission.answers },
-      ]);
-    }
-  } catch (err) {
-    state.answerError = (err as Error).message;
-    throw err;
-  }
-  state.mfaRounds++;
-  state.answeredRounds = state.mfaRounds;
-  state.pendingSubmission = null;
-  state.challenges = [];
-  state.mfaDeadline = null;
-  return read;
-}
-
-/** What a balance read covers: every caller's accounts, pending amounts when someone asks for funding. */
-function balanceRead(state: CheckState, ref: RefreshRef) {
-  const accountIds = state.accountsToRead();
-  const withPending = state.callers.some((c) => !c.withdrawn && c.question.fundingAccountId !== undefined);
-  return { ...ref, accountIds, withPending };
-}
-
-async function readBalances(
-  state: CheckState,
-  ref: RefreshRef,
-  refreshed: boolean,
-  cachedReasons: CachedReasons,
-): Promise<NormalizedBalance[]> {
-  setPhase(state, 'READING_BALANCES');
-  return acts.listBalances.executeWithOptions(
-    withSummary(state, refreshed ? 'Read refreshed balances' : 'Read cached balances'),
-    [{ ...balanceRead(state, ref), refreshed, cachedReasons }],
-  );
-}
-
-/** After a failed refresh, the last known balances are still worth returning (marked CACHED). */
-async function readBalancesBestEffort(state: CheckState, ref: RefreshRef, cachedReasons: CachedReasons) {
-  try {
-    return await readBalances(state, ref, false, cachedReasons);
-  } catch (err) {
-    if (wf.isCancellation(err)) throw err;
-    wf.log.warn('Could not read cached balances after a failed refresh', { error: (err as Error).message });
-    return [];
-  }
-}
-
-/** A reason that applies to every account ('*' is resolved by the provider when listing). */
-function allAccounts(reason: Reason) {
-  return [{ accountId: '*', reason }];
 }
