@@ -10,7 +10,6 @@ import {
 } from '../contracts/balance-check';
 import { decideFreshness } from '../contracts/freshness';
 import type {
-  AnswerAndReadRequest,
   BalanceProvider,
   BalancesRequest,
   ChallengeAnswerRequest,
@@ -57,19 +56,6 @@ export function createActivities({ providers, callbacks, taskQueue }: ActivityDe
     },
     async readStatusAndBalances(req: BalancesRequest): Promise<StatusAndBalances> {
       return statusAndBalances(provider(req.provider), req);
-    },
-    /**
-     * One MFA step in one activity: send the answers, wait for the first poll after an answer
-     * (readAfterMs), read the status, and the balances when the refresh is done. Saves the workflow
-     * a timer and a second activity per round; a webhook arriving meanwhile is looked at afterwards.
-     */
-    async answerAndReadStatus(req: AnswerAndReadRequest): Promise<StatusAndBalances> {
-      const p = provider(req.provider);
-      if (!p.answerChallenges)
-        throw ApplicationFailure.nonRetryable(`${req.provider} has no MFA`, 'ProviderRejectedError');
-      // A retry after the answers went through is safe: providers skip challenges no longer pending.
-      await p.answerChallenges(req);
-      return statusAndBalances(p, req);
     },
     async listChallenges(ref: RefreshRef): Promise<ChallengeView[]> {
       const p = provider(ref.provider);

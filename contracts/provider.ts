@@ -61,8 +61,8 @@ export interface RefreshStart {
   accounts?: AccountEligibility[];
   /**
    * 2: the activities that started this refresh wait out a delay before a status read
-   * (BalancesRequest.readAfterMs) and send MFA answers together with the next status read
-   * (answerAndReadStatus). Absent in checks started before (their recorded histories replay on the old
+   * (BalancesRequest.readAfterMs), so the status read after an early webhook or an MFA answer needs no
+   * timer. Absent in checks started before (their recorded histories replay on the old
    * path). Carried by an activity result, not patched(): a patch also upserts TemporalChangeVersion,
    * one more billable action per check.
    */
@@ -137,9 +137,6 @@ export interface StatusAndBalances {
 export interface ChallengeAnswerRequest extends RefreshRef {
   answers: MfaAnswer[];
 }
-
-/** MFA answers, then (after readAfterMs: the first poll after an answer) the status read with its balances. */
-export type AnswerAndReadRequest = ChallengeAnswerRequest & BalancesRequest;
 
 /**
  * One provider behind the workflow. Implementations live in providers/<name>/provider.ts and

@@ -116,8 +116,9 @@ export async function waitForRefresh(
 }
 
 /**
- * One MFA round: expose the challenges, wait for the Update's answers, send them. v2 (withRead): the
- * same activity then reads the status at the first poll time after an answer and returns that read.
+ * One MFA round: expose the challenges, wait for the Update's answers, send them (the Update answers
+ * once they are sent). v2 (withRead): the first status read after the answer follows at once, waiting
+ * out the first poll interval inside the read activity (no timer), and is returned.
  */
 async function answerChallenges(
   state: CheckState,
@@ -142,34 +143,29 @@ async function answerChallenges(
     return new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
   setPhase(state, 'ANSWERING_MFA');
   const submission = state.pendingSubmission!;
-  let read: StatusAndBalances | undefined;
   try {
-    if (withRead) {
-      read = await acts.answerAndReadStatus.executeWithOptions(
-        withSummary(state, `Send MFA answers, read ${state.input.provider} status`),
-        [
-          {
-            ...balanceRead(state, ref),
-            answers: submission.answers,
-            refreshed: true,
-            cachedReasons: withRead.cachedReasons,
-            readAfterMs: withRead.readAfterMs,
-          },
-        ],
-      );
-    } else {
-      await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [
-        { ...ref, answers: submission.answers },
-      ]);
-    }
+    await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [
+      { ...ref, answers: submission.answers },
+    ]);
   } catch (err) {
     state.answerError = (err as Error).message;
     throw err;
   }
   state.mfaRounds++;
-  state.answeredRounds = state.mfaRounds;
+  state.answeredRounds = state.mfaRounds; // the Update answers its caller now, not after the read
   state.pendingSubmission = null;
   state.challenges = [];
   state.mfaDeadline = null;
-  return read;
+  if (!withRead) return undefined;
+  return acts.readStatusAndBalances.executeWithOptions(
+    withSummary(state, `Read ${state.input.provider} refresh status`),
+    [
+      {
+        ...balanceRead(state, ref),
+        refreshed: true,
+        cachedReasons: withRead.cachedReasons,
+        readAfterMs: withRead.readAfterMs,
+      },
+    ],
+  );
 }
