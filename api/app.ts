@@ -21,6 +21,7 @@ import { RecentEventIds } from './recent-events';
 import { requestContext } from './request-id';
 import { createCheckEventsRouter } from './routes/check-events';
 import { createCheckMfaRouter } from './routes/check-mfa';
+import { createBatchesRouter } from './routes/batches';
 import { createChecksRouter } from './routes/checks';
 import { createDocsRouter } from './routes/docs';
 import { createHealthRouter } from './routes/health';
@@ -58,6 +59,8 @@ export function createApp(deps: ApiDeps): Express {
   const metrics = deps.metrics ?? createApiMetrics();
   const { client } = deps;
   const recent = new RecentEventIds();
+  const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
+  const rateLimiter = deps.rateLimiter ?? createMemoryRateLimiter();
 
   const app = express();
   app.disable('x-powered-by');
@@ -86,17 +89,25 @@ export function createApp(deps: ApiDeps): Express {
   app.use(
     '/v1/balance-checks',
     authenticate(deps.apiKeys),
-    rateLimitByKey(deps.rateLimiter ?? createMemoryRateLimiter(), deps.ratePerMinute ?? 600),
+    rateLimitByKey(rateLimiter, deps.ratePerMinute ?? 600),
     requireJsonBody,
     express.json({ limit: deps.jsonBodyLimitBytes ?? 32 * 1024, strict: true }),
     createChecksRouter({
       client,
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
-      idempotency: deps.idempotency ?? createMemoryIdempotencyStore(),
+      idempotency,
       onCheckStarted: (provider) => metrics.checksStarted.inc({ provider }),
     }),
     createCheckMfaRouter({ client, updateDeadlineMs: deps.updateDeadlineMs }),
     createCheckEventsRouter({ client, recent }),
+    problems,
+  );
+  app.use(
+    '/v1/balance-check-batches',
+    authenticate(deps.apiKeys),
+    rateLimitByKey(rateLimiter, deps.ratePerMinute ?? 600),
+    requireJsonBody,
+    createBatchesRouter({ client, taskQueue: deps.taskQueue ?? TASK_QUEUE, idempotency }),
     problems,
   );
   app.use((_req, _res, next) => next(problem(404, 'not-found', 'No such endpoint')));

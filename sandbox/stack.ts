@@ -11,6 +11,7 @@ import { createLogger } from '../observability/logger';
 import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
 import type { Env } from '../providers/registration';
 import type { RunningSimulator } from '../providers/simulator-kit';
+import { createBatchItemsWorker } from '../worker/batch-worker';
 import { createBalanceCheckWorker } from '../worker/create-worker';
 
 export interface SandboxStackOptions {
@@ -53,6 +54,8 @@ export interface SandboxStack {
   /** Env entries configuring every provider for its simulator (for child workers). */
   providerEnv: Env;
   worker?: Worker;
+  /** Runs batch items (start or join a check, await its answer); absent with withoutWorker. */
+  batchWorker?: Worker;
   close(): Promise<void>;
 }
 
@@ -93,7 +96,9 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
   handler = app;
 
   let worker: Worker | undefined;
+  let batchWorker: Worker | undefined;
   let running: Promise<void> | undefined;
+  let batchRunning: Promise<void> | undefined;
   if (!opts.withoutWorker) {
     worker = await createBalanceCheckWorker({
       connection: opts.connection,
@@ -104,6 +109,14 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       dataConverter: opts.dataConverter,
     });
     running = worker.run();
+    batchWorker = await createBatchItemsWorker({
+      connection: opts.connection,
+      namespace: opts.namespace,
+      client: opts.client,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      dataConverter: opts.dataConverter,
+    });
+    batchRunning = batchWorker.run();
   }
 
   return {
@@ -111,9 +124,12 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     simulators,
     providerEnv,
     worker,
+    batchWorker,
     async close() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      if (batchWorker && batchWorker.getState() === 'RUNNING') batchWorker.shutdown();
       await running?.catch(() => undefined);
+      await batchRunning?.catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(Object.values(simulators).map((s) => s.close()));

@@ -1,6 +1,7 @@
 // `npm run worker`: the balance-check worker for a real deployment. Everything comes from env:
 // providers (each registration's envDoc), Temporal (envconfig), codec keys, metrics, tracing.
 // See docs/OPERATIONS.md. SIGINT/SIGTERM drain it (the SDK Runtime's default shutdown signals).
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { prettifyError, ZodError } from 'zod';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
@@ -11,6 +12,7 @@ import { loadWorkerSettings } from '../config/worker';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-telemetry';
 import { createProviderRegistry } from '../providers/registry';
+import { createBatchItemsWorker } from './batch-worker';
 import { createBalanceCheckWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -48,6 +50,20 @@ async function main(): Promise<void> {
       taskQueue: settings.taskQueue,
       maxCachedWorkflows: settings.maxCachedWorkflows,
     });
+    // Batch items start/join checks and wait for their answers through a client (own task queue).
+    const clientConnection = await Connection.connect(temporal.connectionOptions);
+    const batchWorker = await createBatchItemsWorker({
+      connection,
+      namespace: temporal.namespace,
+      client: new Client({
+        connection: clientConnection,
+        namespace: temporal.namespace,
+        dataConverter: createDataConverter(codec),
+      }),
+      taskQueue: settings.taskQueue,
+      dataConverter: createDataConverter(codec),
+      identity: settings.identity,
+    });
     log.info(
       {
         temporal: temporal.address,
@@ -59,7 +75,8 @@ async function main(): Promise<void> {
       },
       'balance-check worker started',
     );
-    await worker.run();
+    await Promise.all([worker.run(), batchWorker.run()]);
+    await clientConnection.close();
   } finally {
     await connection.close();
     await otel?.shutdown();

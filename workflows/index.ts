@@ -1,2 +1,4 @@
 // The workflow bundle's entry point.
 export { balanceCheck } from './balance-check';
+export { balanceCheckBatch } from './batch';
+export { balanceCheckBatchPage } from './batch-page';
