@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with (z.toJSONSchema,
 // JSON Schema 2020-12 — OpenAPI 3.1's dialect), so the contract is written once.
 import { z } from 'zod';
+import { batchOpenApiPaths, batchOpenApiSchemas } from './batch-openapi';
 import { CheckEventBody, CheckIdParam, IdempotencyKeyHeader, MfaBody, StartCheckBody } from './schemas';
 import {
   CheckViewSchema,
@@ -75,13 +76,14 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       description: 'Real-time balance checks at MX, Meld and Spinwheel.',
     },
     components: {
-      schemas: { ...components(REQUESTS, 'input'), ...components(RESPONSES, 'output') },
+      schemas: { ...components(REQUESTS, 'input'), ...components(RESPONSES, 'output'), ...batchOpenApiSchemas() },
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'API key (configured as a SHA-256 hash)' },
       },
     },
     security: [{ apiKey: [] }],
     paths: {
+      ...batchOpenApiPaths(),
       '/v1/balance-checks': {
         post: {
           summary: 'Start a balance check (or join the one in flight, or reuse a recent one)',
