@@ -34,6 +34,7 @@ export function createBatchActivities({ client, heartbeatMs = 5000 }: BatchActiv
             owner: req.owner,
             ...(req.requestedBy ? { requestedBy: req.requestedBy } : {}),
             callerId: batchCallerId(req.batchId, req.index),
+            ...(req.providerTaskQueues ? { providerTaskQueues: true } : {}),
           },
           { batchId: req.batchId },
         );

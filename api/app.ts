@@ -50,6 +50,11 @@ export interface ApiDeps {
   jsonBodyLimitBytes?: number;
   /** Largest webhook body in bytes (default 64 KiB); larger → 413. */
   webhookBodyLimitBytes?: number;
+  /**
+   * Checks call providers on per-provider activity task queues, paced fleet-wide by their workers'
+   * maxTaskQueueActivitiesPerSecond (worker/provider-workers.ts); only with workers polling them.
+   */
+  providerTaskQueues?: boolean;
   /** Bound on the MFA Update so a missing worker answers 503 (default 15 s). */
   updateDeadlineMs?: number;
 }
@@ -97,6 +102,7 @@ export function createApp(deps: ApiDeps): Express {
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
       idempotency,
       onCheckStarted: (provider) => metrics.checksStarted.inc({ provider }),
+      providerTaskQueues: deps.providerTaskQueues,
     }),
     createCheckMfaRouter({ client, updateDeadlineMs: deps.updateDeadlineMs }),
     createCheckEventsRouter({ client, recent }),
@@ -107,7 +113,12 @@ export function createApp(deps: ApiDeps): Express {
     authenticate(deps.apiKeys),
     rateLimitByKey(rateLimiter, deps.ratePerMinute ?? 600),
     requireJsonBody,
-    createBatchesRouter({ client, taskQueue: deps.taskQueue ?? TASK_QUEUE, idempotency }),
+    createBatchesRouter({
+      client,
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+      idempotency,
+      providerTaskQueues: deps.providerTaskQueues,
+    }),
     problems,
   );
   app.use((_req, _res, next) => next(problem(404, 'not-found', 'No such endpoint')));

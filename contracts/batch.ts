@@ -40,6 +40,8 @@ export interface BatchInput {
   pagesInFlight?: number;
   /** Task queue the item checks (balanceCheck workflows) run on. */
   checkTaskQueue: string;
+  /** Item checks call providers on the paced per-provider task queues. */
+  providerTaskQueues?: boolean;
 }
 
 export interface BatchPageDelivery {
@@ -79,6 +81,7 @@ export interface BatchPageInput {
   items: BatchItem[];
   itemConcurrency: number;
   checkTaskQueue: string;
+  providerTaskQueues?: boolean;
   /** The batch was canceled before this page started: every item is CANCELED at once. */
   canceled?: boolean;
 }
@@ -112,6 +115,7 @@ export interface BatchItemRequest {
   index: number;
   item: BatchItem;
   checkTaskQueue: string;
+  providerTaskQueues?: boolean;
 }
 
 export const batchWorkflowId = (owner: string, batchId: string) => `balance-check-batch:${owner}:${batchId}`;

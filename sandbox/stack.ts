@@ -13,6 +13,7 @@ import type { Env } from '../providers/registration';
 import type { RunningSimulator } from '../providers/simulator-kit';
 import { createBatchItemsWorker } from '../worker/batch-worker';
 import { createBalanceCheckWorker } from '../worker/create-worker';
+import { createProviderWorkers, type ProviderWorkersOptions } from '../worker/provider-workers';
 
 export interface SandboxStackOptions {
   client: Client;
@@ -36,6 +37,8 @@ export interface SandboxStackOptions {
   apiKeys?: ApiDeps['apiKeys'];
   ratePerMinute?: ApiDeps['ratePerMinute'];
   updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
+  /** Paced provider calls: per-provider activity task queues with these fleet-wide limits. */
+  providerPacing?: Pick<ProviderWorkersOptions, 'maxCallsPerSecond' | 'interceptors'>;
 }
 
 /** The sandbox's API key (`Authorization: Bearer sandbox-api-key`) when no apiKeys are given. */
@@ -92,6 +95,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     apiKeys: opts.apiKeys ?? [SANDBOX_KEY_CONFIG],
     ratePerMinute: opts.ratePerMinute,
     updateDeadlineMs: opts.updateDeadlineMs,
+    providerTaskQueues: opts.providerPacing !== undefined,
   });
   handler = app;
 
@@ -99,6 +103,8 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
   let batchWorker: Worker | undefined;
   let running: Promise<void> | undefined;
   let batchRunning: Promise<void> | undefined;
+  const providerWorkers: Worker[] = [];
+  const providerRunning: Promise<void>[] = [];
   if (!opts.withoutWorker) {
     worker = await createBalanceCheckWorker({
       connection: opts.connection,
@@ -117,6 +123,18 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       dataConverter: opts.dataConverter,
     });
     batchRunning = batchWorker.run();
+    if (opts.providerPacing) {
+      const paced = await createProviderWorkers({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue: opts.taskQueue ?? TASK_QUEUE,
+        providers: createProviderRegistry(providerEnv),
+        dataConverter: opts.dataConverter,
+        ...opts.providerPacing,
+      });
+      providerWorkers.push(...paced);
+      providerRunning.push(...paced.map((w) => w.run()));
+    }
   }
 
   return {
@@ -128,6 +146,8 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     async close() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
       if (batchWorker && batchWorker.getState() === 'RUNNING') batchWorker.shutdown();
+      for (const w of providerWorkers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(providerRunning.map((p) => p.catch(() => undefined)));
       await running?.catch(() => undefined);
       await batchRunning?.catch(() => undefined);
       server.closeAllConnections();

@@ -45,6 +45,7 @@ export async function balanceCheckBatchPage(input: BatchPageInput): Promise<Batc
           index: row.index,
           item: input.items[i]!,
           checkTaskQueue: input.checkTaskQueue,
+          ...(input.providerTaskQueues ? { providerTaskQueues: true } : {}),
         });
         Object.assign(row, answer);
       } catch (err) {

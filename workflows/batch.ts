@@ -128,6 +128,7 @@ export async function balanceCheckBatch(input: BatchInput): Promise<BatchStatus>
           items,
           itemConcurrency,
           checkTaskQueue: input.checkTaskQueue,
+          ...(input.providerTaskQueues ? { providerTaskQueues: true } : {}),
           ...(canceled ? { canceled: true } : {}),
         },
       ],

@@ -28,6 +28,8 @@ export interface BatchesDeps {
   client: Client;
   taskQueue: string;
   idempotency: IdempotencyStore;
+  /** Item checks call providers on the paced per-provider task queues (see worker/provider-workers.ts). */
+  providerTaskQueues?: boolean;
   /** Largest batch body (default 8 MiB: 10,000 items of a few hundred bytes). */
   bodyLimitBytes?: number;
 }
@@ -131,6 +133,7 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
       totalItems: items.length,
       pageCount: Math.ceil(items.length / BATCH_PAGE_SIZE),
       checkTaskQueue: deps.taskQueue,
+      ...(deps.providerTaskQueues ? { providerTaskQueues: true } : {}),
       ...(itemConcurrency ? { itemConcurrency } : {}),
     };
     try {

@@ -23,6 +23,8 @@ export interface ChecksDeps {
   taskQueue: string;
   idempotency: IdempotencyStore;
   onCheckStarted?: (provider: string) => void;
+  /** Checks call providers on the paced per-provider task queues (see worker/provider-workers.ts). */
+  providerTaskQueues?: boolean;
 }
 
 const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref)}`;
@@ -47,7 +49,12 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     const wait = parsePreferWait(req.get('prefer'));
     const apiKey = res.locals.apiKey as ApiKey;
     const { maxAgeSeconds, ...question } = parsed.data;
-    const input: BalanceCheckInput = { ...question, requestedBy: apiKey.name, owner: apiKey.owner };
+    const input: BalanceCheckInput = {
+      ...question,
+      requestedBy: apiKey.name,
+      owner: apiKey.owner,
+      ...(deps.providerTaskQueues ? { providerTaskQueues: true } : {}),
+    };
 
     const bodyHash = canonicalHash(parsed.data);
     const storeKey = idempotencyKey.data ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}` : undefined;
