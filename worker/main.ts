@@ -14,6 +14,7 @@ import { installWorkerRuntime } from '../observability/worker-telemetry';
 import { createProviderRegistry } from '../providers/registry';
 import { createBatchItemsWorker } from './batch-worker';
 import { createBalanceCheckWorker } from './create-worker';
+import { createProviderWorkers, maxCallsPerSecondFromEnv } from './provider-workers';
 
 async function main(): Promise<void> {
   const settings = loadWorkerSettings();
@@ -64,6 +65,17 @@ async function main(): Promise<void> {
       dataConverter: createDataConverter(codec),
       identity: settings.identity,
     });
+    // Always polled (cheap), so an API started with PROVIDER_TASK_QUEUES=on never strands a check;
+    // MX_MAX_CALLS_PER_SECOND, … pace them across every worker.
+    const providerWorkers = await createProviderWorkers({
+      connection,
+      namespace: temporal.namespace,
+      providers,
+      taskQueue: settings.taskQueue,
+      maxCallsPerSecond: maxCallsPerSecondFromEnv(process.env),
+      dataConverter: createDataConverter(codec),
+      identity: settings.identity,
+    });
     log.info(
       {
         temporal: temporal.address,
@@ -75,7 +87,7 @@ async function main(): Promise<void> {
       },
       'balance-check worker started',
     );
-    await Promise.all([worker.run(), batchWorker.run()]);
+    await Promise.all([worker.run(), batchWorker.run(), ...providerWorkers.map((w) => w.run())]);
     await clientConnection.close();
   } finally {
     await connection.close();
