@@ -23,6 +23,7 @@ import { createCheckEventsRouter } from './routes/check-events';
 import { createCheckMfaRouter } from './routes/check-mfa';
 import { createBatchesRouter } from './routes/batches';
 import { createChecksRouter } from './routes/checks';
+import { createSchedulesRouter } from './routes/schedules';
 import { createDocsRouter } from './routes/docs';
 import { createHealthRouter } from './routes/health';
 import { createWebhooksRouter, type WebhooksDeps } from './routes/webhooks';
@@ -117,6 +118,18 @@ export function createApp(deps: ApiDeps): Express {
       client,
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
       idempotency,
+      providerTaskQueues: deps.providerTaskQueues,
+    }),
+    problems,
+  );
+  app.use(
+    '/v1/balance-check-schedules',
+    authenticate(deps.apiKeys),
+    rateLimitByKey(rateLimiter, deps.ratePerMinute ?? 600),
+    requireJsonBody,
+    createSchedulesRouter({
+      client,
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
       providerTaskQueues: deps.providerTaskQueues,
     }),
     problems,

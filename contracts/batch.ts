@@ -42,6 +42,22 @@ export interface BatchInput {
   checkTaskQueue: string;
   /** Item checks call providers on the paced per-provider task queues. */
   providerTaskQueues?: boolean;
+  /** Items given with the start (scheduled batches, ≤ MAX_SCHEDULED_ITEMS); otherwise addBatchPage delivers them. */
+  items?: BatchItem[];
+}
+
+/** A schedule's action carries its items in the workflow input: bounded so the payload stays small. */
+export const MAX_SCHEDULED_ITEMS = 1000;
+
+/** What a schedule starts each time it fires: a batch of these items. */
+export interface ScheduledBatchInput {
+  owner: string;
+  requestedBy?: string;
+  items: BatchItem[];
+  itemConcurrency?: number;
+  checkTaskQueue: string;
+  providerTaskQueues?: boolean;
+  scheduleId: string;
 }
 
 export interface BatchPageDelivery {

@@ -101,6 +101,12 @@ export async function balanceCheckBatch(input: BatchInput): Promise<BatchStatus>
     },
   );
 
+  if (input.items) {
+    for (let page = 0; page < input.pageCount; page++) {
+      held.set(page, input.items.slice(page * BATCH_PAGE_SIZE, (page + 1) * BATCH_PAGE_SIZE));
+      pages[page] = 'RECEIVED';
+    }
+  }
   const itemConcurrency = input.itemConcurrency ?? DEFAULT_ITEM_CONCURRENCY;
   const pagesInFlight = input.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT;
   const done: Promise<void>[] = [];

@@ -2,3 +2,4 @@
 export { balanceCheck } from './balance-check';
 export { balanceCheckBatch } from './batch';
 export { balanceCheckBatchPage } from './batch-page';
+export { scheduledBalanceCheckBatch } from './scheduled-batch';
