@@ -2,6 +2,7 @@
 // same zod schemas the routes validate with.
 import { z } from 'zod';
 import { BatchItemsPageSchema, BatchViewSchema, StartBatchBody } from './batch-schemas';
+import { StartScheduleBody } from './routes/schedules';
 import { IdempotencyKeyHeader } from './schemas';
 
 const schemaRef = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -34,7 +35,7 @@ function toSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output') {
 
 export function batchOpenApiSchemas(): Record<string, unknown> {
   return {
-    ...toSchemas({ StartBatchRequest: StartBatchBody }, 'input'),
+    ...toSchemas({ StartBatchRequest: StartBatchBody, StartScheduleRequest: StartScheduleBody }, 'input'),
     ...toSchemas({ BatchView: BatchViewSchema, BatchItemsPage: BatchItemsPageSchema }, 'output'),
   };
 }
@@ -47,8 +48,47 @@ const batchId = {
 };
 const location = { Location: { description: 'The batch’s URL', schema: { type: 'string' } } };
 
+const scheduleId = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', description: 'Schedule id (sch_…) from the Location header' },
+};
+/** Schedule answers: {id, paused, note, nextRuns[], timeZone, batches[{firedAt, batchId}]}. */
+const scheduleView = {
+  description: 'The schedule',
+  content: { 'application/json': { schema: { type: 'object' } } },
+};
+
 export function batchOpenApiPaths(): Record<string, unknown> {
+  const scheduleAction = (summary: string, status: number) => ({
+    parameters: [scheduleId],
+    post: { summary, responses: { [status]: scheduleView, 404: problem('No such schedule'), ...PROBLEMS } },
+  });
   return {
+    '/v1/balance-check-schedules': {
+      post: {
+        summary:
+          'Schedule a batch: at a time, or on cron expressions / calendars in a time zone (Temporal Schedules)',
+        requestBody: { required: true, ...json('StartScheduleRequest') },
+        responses: { 201: scheduleView, 422: problem('Invalid body or schedule spec'), ...PROBLEMS },
+      },
+      get: { summary: 'The owner’s schedules', responses: { 200: scheduleView, ...PROBLEMS } },
+    },
+    '/v1/balance-check-schedules/{id}': {
+      parameters: [scheduleId],
+      get: {
+        summary: 'State, next runs, and the batches it started',
+        responses: { 200: scheduleView, 404: problem('No such schedule'), ...PROBLEMS },
+      },
+      delete: {
+        summary: 'Delete the schedule (batches it started go on)',
+        responses: { 204: { description: 'Deleted' }, 404: problem('No such schedule'), ...PROBLEMS },
+      },
+    },
+    '/v1/balance-check-schedules/{id}/pause': scheduleAction('Pause', 200),
+    '/v1/balance-check-schedules/{id}/resume': scheduleAction('Resume', 200),
+    '/v1/balance-check-schedules/{id}/trigger': scheduleAction('Start its batch now', 202),
     '/v1/balance-check-batches': {
       post: {
         summary: 'Start a batch of up to 10,000 balance checks (each item its own question and reference)',
