@@ -21,8 +21,47 @@ export const workflowBannedImports = [
   '@temporalio/worker',
 ];
 
+/** Files the workflow bundle includes: the workflow folder and every module it imports (values, not types). */
+export const workflowBundleFiles = [
+  'workflows/**/*.ts',
+  'contracts/**/*.ts',
+  'money/**/*.ts',
+  'observability/check-outcomes.ts',
+  'providers/http/errors.ts',
+];
+
+/** Production code: it must never import a simulator (or the sandbox that starts them). */
+export const productionFiles = [
+  'api/**/*.ts',
+  'worker/**/*.ts',
+  'activities/**/*.ts',
+  'workflows/**/*.ts',
+  'contracts/**/*.ts',
+  'providers/**/*.ts',
+];
+/** Simulator code itself, and the one module that gathers the simulators for the sandbox. */
+export const simulatorFiles = [
+  'providers/*/simulator/**',
+  'providers/simulator-kit/**',
+  'providers/sandboxes.ts',
+  'providers/simulator-registration.ts',
+];
+export const simulatorImportBan = {
+  group: [
+    '**/simulator',
+    '**/simulator/**',
+    '**/simulator-kit',
+    '**/simulator-kit/**',
+    '**/sandboxes',
+    '**/simulator-registration',
+    '**/sandbox/**',
+  ],
+  message:
+    'Production code never loads a simulator: wire simulators from sandbox/, scripts/, tests or bench.',
+};
+
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.data/**', 'test-artifacts/**', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.stryker-tmp/**', 'reports/**', '.data/**', 'test-artifacts/**', 'eslint.config.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -34,7 +73,11 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's describe/it return promises the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -46,15 +89,30 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // Everything the workflow bundle pulls in: the workflow folder and the contracts it shares.
-    files: ['workflows/**/*.ts', 'contracts/**/*.ts', 'money/**/*.ts'],
+    // Production code never loads a simulator: the worker, the API, activities, workflows, contracts and
+    // the provider adapters. Simulators are wired from sandbox/, scripts/, tests and bench only.
+    files: productionFiles,
+    ignores: simulatorFiles,
+    rules: { 'no-restricted-imports': ['error', { patterns: [simulatorImportBan] }] },
+  },
+  {
+    // Everything the workflow bundle pulls in (test/unit/workflow-bundle-lint-scope.test.ts bundles the
+    // workflows and fails when a bundled file is missing here). Workflow files are production files too,
+    // and a later block replaces a rule's options, so this one bans simulators as well.
+    files: workflowBundleFiles,
     rules: {
       'no-restricted-imports': [
         'error',
         {
           // Bare names here; every `node:` form (and zod subpaths) through the pattern below.
           paths: workflowBannedImports.filter((p) => !p.endsWith('/*') && !p.startsWith('node:')),
-          patterns: [{ group: ['zod/*', 'node:*'], message: 'Workflow code must be deterministic: no Node built-ins, no zod, no I/O.' }],
+          patterns: [
+            {
+              group: ['zod/*', 'node:*'],
+              message: 'Workflow code must be deterministic: no Node built-ins, no zod, no I/O.',
+            },
+            simulatorImportBan,
+          ],
         },
       ],
     },

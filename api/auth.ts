@@ -69,7 +69,8 @@ export function parseApiKeys(text: string | undefined): ApiKey[] {
 export function authenticate(keys: readonly ApiKey[]): RequestHandler {
   const byHash = new Map(keys.map((k) => [k.sha256, k]));
   return (req, res, next) => {
-    const match = /^Bearer ([\x21-\x7e]{1,512})$/.exec(req.get('authorization') ?? '');
+    // The auth scheme name is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are Bearer.
+    const match = /^Bearer +([\x21-\x7e]{1,512})$/i.exec(req.get('authorization') ?? '');
     // Hash lookup: comparing digests leaks nothing useful about the key through timing.
     const key = match?.[1] ? byHash.get(hashApiKey(match[1])) : undefined;
     if (!key) {

@@ -1,161 +1,179 @@
-// The batch and schedule routes' part of the OpenAPI document (api/openapi.ts spreads it in), from the
-// same zod schemas the routes validate with.
+// The batch and schedule routes' part of the OpenAPI document (api/openapi.ts spreads it in), built
+// like the rest: request components from the registry-derived schemas the routes validate with
+// (batchSchemas), every status each operation can answer and the headers that come with it.
 import { z } from 'zod';
-import { BatchItemsPageSchema, BatchViewSchema, StartBatchBody } from './batch-schemas';
-import { StartScheduleBody } from './routes/schedules';
+import {
+  BatchIdParam,
+  BatchItemsPageSchema,
+  BatchItemsQuery,
+  BatchViewSchema,
+  ScheduleIdParam,
+  ScheduleListSchema,
+  ScheduleViewSchema,
+  type BatchSchemas,
+} from './batch-schemas';
+import { components, header, json, problems, problemWith, V1 } from './openapi-parts';
 import { IdempotencyKeyHeader } from './schemas';
 
-const schemaRef = (id: string) => ({ $ref: `#/components/schemas/${id}` });
-const json = (id: string) => ({ content: { 'application/json': { schema: schemaRef(id) } } });
-const problem = (description: string) => ({
-  description,
-  content: { 'application/problem+json': { schema: schemaRef('Problem') } },
-});
-const PROBLEMS = {
-  401: problem('Missing or invalid credentials'),
-  403: problem('The API key lacks the scope'),
-  429: problem('Rate limited; see Retry-After'),
-  503: problem('Temporal or a worker did not answer in time; retry'),
-};
+const TAGS = [
+  { name: 'batches', description: 'Many checks in one request: progress, per-item results, cancel' },
+  { name: 'schedules', description: 'Batches run at a time or on a calendar (Temporal Schedules)' },
+];
 
-function toSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output') {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
-  const out = z.toJSONSchema(registry, {
-    uri: (id) => `#/components/schemas/${id}`,
-    io,
-    unrepresentable: 'any',
-  }).schemas;
-  for (const schema of Object.values(out)) {
-    delete schema.$schema;
-    delete schema.$id;
-  }
-  return out;
-}
-
-export function batchOpenApiSchemas(): Record<string, unknown> {
-  return {
-    ...toSchemas({ StartBatchRequest: StartBatchBody, StartScheduleRequest: StartScheduleBody }, 'input'),
-    ...toSchemas({ BatchView: BatchViewSchema, BatchItemsPage: BatchItemsPageSchema }, 'output'),
+export function batchOpenApi(batches: BatchSchemas) {
+  const batchId = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(BatchIdParam) };
+  const scheduleId = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(ScheduleIdParam) };
+  const itemsQuery = z.toJSONSchema(BatchItemsQuery, { io: 'input' }) as {
+    properties: Record<string, Record<string, unknown>>;
   };
-}
-
-const batchId = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', description: 'Opaque batch id (bat_…) from the Location header' },
-};
-const location = { Location: { description: 'The batch’s URL', schema: { type: 'string' } } };
-
-const scheduleId = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string', description: 'Schedule id (sch_…) from the Location header' },
-};
-/** Schedule answers: {id, paused, note, nextRuns[], timeZone, batches[{firedAt, batchId}]}. */
-const scheduleView = {
-  description: 'The schedule',
-  content: { 'application/json': { schema: { type: 'object' } } },
-};
-
-export function batchOpenApiPaths(): Record<string, unknown> {
-  const scheduleAction = (summary: string, status: number) => ({
+  const queryParam = (name: 'cursor' | 'limit') => {
+    const { description, ...schema } = itemsQuery.properties[name]!;
+    return { name, in: 'query', schema, description };
+  };
+  const scheduleAction = (operationId: string, summary: string, status: 200 | 202) => ({
     parameters: [scheduleId],
-    post: { summary, responses: { [status]: scheduleView, 404: problem('No such schedule'), ...PROBLEMS } },
+    post: {
+      operationId,
+      tags: ['schedules'],
+      summary: `${summary} (write scope)`,
+      responses: {
+        [status]: { description: 'The schedule', ...json('ScheduleView') },
+        ...problems(...V1, 404, 503),
+      },
+    },
   });
-  return {
-    '/v1/balance-check-schedules': {
-      post: {
-        summary:
-          'Schedule a batch: at a time, or on cron expressions / calendars in a time zone (Temporal Schedules)',
-        requestBody: { required: true, ...json('StartScheduleRequest') },
-        responses: { 201: scheduleView, 422: problem('Invalid body or schedule spec'), ...PROBLEMS },
+
+  const schemas = {
+    ...components(
+      {
+        StartBatchRequest: batches.startBatch,
+        StartScheduleRequest: batches.startSchedule,
       },
-      get: { summary: 'The owner’s schedules', responses: { 200: scheduleView, ...PROBLEMS } },
-    },
-    '/v1/balance-check-schedules/{id}': {
-      parameters: [scheduleId],
-      get: {
-        summary: 'State, next runs, and the batches it started',
-        responses: { 200: scheduleView, 404: problem('No such schedule'), ...PROBLEMS },
+      'input',
+    ),
+    ...components(
+      {
+        BatchView: BatchViewSchema,
+        BatchItemsPage: BatchItemsPageSchema,
+        ScheduleView: ScheduleViewSchema,
+        ScheduleList: ScheduleListSchema,
       },
-      delete: {
-        summary: 'Delete the schedule (batches it started go on)',
-        responses: { 204: { description: 'Deleted' }, 404: problem('No such schedule'), ...PROBLEMS },
-      },
-    },
-    '/v1/balance-check-schedules/{id}/pause': scheduleAction('Pause', 200),
-    '/v1/balance-check-schedules/{id}/resume': scheduleAction('Resume', 200),
-    '/v1/balance-check-schedules/{id}/trigger': scheduleAction('Start its batch now', 202),
+      'output',
+    ),
+  };
+
+  const paths = {
     '/v1/balance-check-batches': {
       post: {
+        operationId: 'startBalanceCheckBatch',
+        tags: ['batches'],
         summary: 'Start a batch of up to 10,000 balance checks (each item its own question and reference)',
+        description:
+          'Needs the `write` scope. Each item is a single check’s question (one variant per provider, as ' +
+          'POST /v1/balance-checks, without maxAgeSeconds) plus your `reference`. Items of a resource with ' +
+          'a check in flight join it.',
         parameters: [
           {
             name: 'Idempotency-Key',
             in: 'header',
             schema: z.toJSONSchema(IdempotencyKeyHeader.unwrap()),
-            description: 'Same key + same body → the same batch for 24 h',
+            description:
+              'Same key + same body → the same batch for 24 h; same key + another body → 422; while the first request runs → 409',
           },
         ],
         requestBody: { required: true, ...json('StartBatchRequest') },
         responses: {
           202: {
-            description: 'Accepted; poll the Location for progress',
-            headers: location,
+            description: 'Accepted (or a replay); poll the Location for progress',
+            headers: { ...header('Location'), ...header('Idempotent-Replayed') },
             ...json('BatchView'),
           },
-          400: problem('Malformed request (e.g. invalid JSON)'),
-          ...PROBLEMS,
-          409: problem('A request with this Idempotency-Key is still being processed'),
-          413: problem('Body too large'),
-          415: problem('Body is not application/json'),
-          422: problem('Validation failed: `errors` names each field path (body.items.N.…)'),
+          ...problems(...V1, 404, 422, 503),
+          409: problemWith('A request with this Idempotency-Key is still being processed', ['Retry-After']),
         },
       },
     },
     '/v1/balance-check-batches/{id}': {
       parameters: [batchId],
       get: {
-        summary: 'Progress: item counts by phase, status and sufficiency decision',
+        operationId: 'getBalanceCheckBatch',
+        tags: ['batches'],
+        summary: 'Progress: item counts by phase, status and sufficiency decision (read scope)',
         responses: {
           200: { description: 'The batch', ...json('BatchView') },
-          404: problem('No such batch'),
-          ...PROBLEMS,
+          ...problems(...V1, 404, 409, 503),
         },
       },
       delete: {
-        summary: 'Cancel the items not started yet (started items finish and keep their answers)',
+        operationId: 'cancelBalanceCheckBatch',
+        tags: ['batches'],
+        summary:
+          'Cancel the batch: items not started are CANCELED, items in flight are withdrawn from their checks (write scope)',
         responses: {
-          202: { description: 'Canceling', headers: location, ...json('BatchView') },
-          404: problem('No such batch'),
-          409: problem('The batch has already finished'),
-          ...PROBLEMS,
+          202: { description: 'Canceling', headers: header('Location'), ...json('BatchView') },
+          ...problems(...V1, 404, 409, 503),
         },
       },
     },
     '/v1/balance-check-batches/{id}/items': {
-      parameters: [
-        batchId,
-        {
-          name: 'cursor',
-          in: 'query',
-          schema: { type: 'string' },
-          description: 'nextCursor of the previous page',
-        },
-        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 500 } },
-      ],
+      parameters: [batchId, queryParam('cursor'), queryParam('limit')],
       get: {
-        summary: 'Per-item results in item order, each with its check id',
+        operationId: 'listBalanceCheckBatchItems',
+        tags: ['batches'],
+        summary: 'Per-item results in item order, each with its check id (read scope)',
         responses: {
           200: { description: 'A page of items', ...json('BatchItemsPage') },
-          404: problem('No such batch'),
-          422: problem('Bad cursor or limit'),
-          ...PROBLEMS,
+          ...problems(...V1, 404, 409, 422, 503),
         },
       },
     },
+    '/v1/balance-check-schedules': {
+      post: {
+        operationId: 'createBalanceCheckSchedule',
+        tags: ['schedules'],
+        summary:
+          'Schedule a batch: at a time, or on cron expressions / calendars in a time zone (write scope)',
+        requestBody: { required: true, ...json('StartScheduleRequest') },
+        responses: {
+          201: { description: 'Created', headers: header('Location'), ...json('ScheduleView') },
+          ...problems(...V1, 422, 503),
+        },
+      },
+      get: {
+        operationId: 'listBalanceCheckSchedules',
+        tags: ['schedules'],
+        summary: 'The owner’s schedules (read scope)',
+        responses: {
+          200: { description: 'Schedule ids', ...json('ScheduleList') },
+          ...problems(...V1, 503),
+        },
+      },
+    },
+    '/v1/balance-check-schedules/{id}': {
+      parameters: [scheduleId],
+      get: {
+        operationId: 'getBalanceCheckSchedule',
+        tags: ['schedules'],
+        summary: 'State, next runs, and the batches it started (read scope)',
+        responses: {
+          200: { description: 'The schedule', ...json('ScheduleView') },
+          ...problems(...V1, 404, 503),
+        },
+      },
+      delete: {
+        operationId: 'deleteBalanceCheckSchedule',
+        tags: ['schedules'],
+        summary: 'Delete the schedule; batches it started go on (write scope)',
+        responses: { 204: { description: 'Deleted' }, ...problems(...V1, 404, 503) },
+      },
+    },
+    '/v1/balance-check-schedules/{id}/pause': scheduleAction('pauseBalanceCheckSchedule', 'Pause', 200),
+    '/v1/balance-check-schedules/{id}/resume': scheduleAction('resumeBalanceCheckSchedule', 'Resume', 200),
+    '/v1/balance-check-schedules/{id}/trigger': scheduleAction(
+      'triggerBalanceCheckSchedule',
+      'Start its batch now',
+      202,
+    ),
   };
+  return { tags: TAGS, schemas, paths };
 }

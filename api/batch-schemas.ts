@@ -1,40 +1,101 @@
-// Request and response schemas of /v1/balance-check-batches (zod): the routes validate with them and
-// api/openapi.ts documents them. An item is the single-check question (StartCheckBody's rules) plus
-// the caller's own reference.
+// Request and response schemas of /v1/balance-check-batches and /v1/balance-check-schedules (zod), built
+// from the provider registrations the API admits, like api/schemas.ts: the routes validate with them and
+// api/batch-openapi.ts documents them. An item is the single-check question (providerQuestion: one
+// variant per provider) plus the caller's own reference.
 import { z } from 'zod';
-import { MAX_BATCH_ITEMS } from '../contracts/batch';
-import { StartCheckBody } from './schemas';
+import { MAX_BATCH_ITEMS, MAX_SCHEDULED_ITEMS } from '../contracts/batch';
+import type { AnyProviderRegistration } from '../providers/registration';
+import { providerQuestion } from './schemas';
 
-const { maxAgeSeconds: _maxAge, ...questionShape } = StartCheckBody.shape;
-
-export const BatchItemBody = z
-  .strictObject({
-    ...questionShape,
-    reference: z
-      .string()
-      .min(1)
-      .max(200)
-      .describe('Your own id for this item (an invoice, a debit); returned with its result'),
-  })
-  .superRefine((item, ctx) => {
-    // The same cross-field rules as a single check (memberId per provider, funding pairs).
-    const { reference: _reference, ...question } = item;
-    const single = StartCheckBody.safeParse(question);
-    if (!single.success)
-      for (const issue of single.error.issues) ctx.addIssue({ ...issue, code: 'custom' } as never);
-  });
-export type BatchItemBody = z.infer<typeof BatchItemBody>;
-
-export const StartBatchBody = z.strictObject({
-  items: z.array(BatchItemBody).min(1).max(MAX_BATCH_ITEMS),
-  itemConcurrency: z
-    .number()
-    .int()
+const REFERENCE = {
+  reference: z
+    .string()
     .min(1)
-    .max(100)
-    .optional()
-    .describe('Item checks in flight per page of 200 items (default 25); provider pacing applies on top'),
+    .max(200)
+    .describe('Your own id for this item (an invoice, a debit); returned with its result'),
+};
+
+const itemConcurrency = z
+  .number()
+  .int()
+  .min(1)
+  .max(100)
+  .optional()
+  .describe('Item checks in flight per page of 200 items (default 25); provider pacing applies on top');
+
+const Calendar = z.strictObject({
+  month: z.number().int().min(1).max(12).optional(),
+  dayOfMonth: z.number().int().min(1).max(31).optional(),
+  dayOfWeek: z
+    .enum(['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'])
+    .optional(),
+  hour: z.number().int().min(0).max(23),
+  minute: z.number().int().min(0).max(59).optional(),
 });
+export type CalendarBody = z.infer<typeof Calendar>;
+
+function validTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The batch and schedule request schemas of an API admitting these providers (createApp builds them once). */
+export function batchSchemas(registrations: readonly AnyProviderRegistration[]) {
+  const item = providerQuestion(registrations, REFERENCE, 'batch item');
+  const startBatch = z.strictObject({
+    items: z.array(item).min(1).max(MAX_BATCH_ITEMS),
+    itemConcurrency,
+  });
+  const startSchedule = z
+    .strictObject({
+      batch: z.strictObject({
+        items: z.array(item).min(1).max(MAX_SCHEDULED_ITEMS),
+        itemConcurrency,
+      }),
+      cron: z
+        .array(z.string().min(9).max(100))
+        .max(10)
+        .optional()
+        .describe('Cron expressions, e.g. "0 6 14,L * *"'),
+      calendars: z
+        .array(Calendar)
+        .max(20)
+        .optional()
+        .describe('e.g. {dayOfMonth: 14, hour: 6} and the last day'),
+      at: z.iso.datetime({ offset: true }).optional().describe('Run once at this time'),
+      timeZone: z
+        .string()
+        .min(1)
+        .max(64)
+        .optional()
+        .describe('IANA zone, e.g. America/New_York (default UTC)'),
+      paused: z.boolean().optional(),
+    })
+    .check((ctx) => {
+      const body = ctx.value;
+      if (!body.cron && !body.calendars && !body.at)
+        ctx.issues.push({
+          code: 'custom',
+          input: body,
+          path: ['cron'],
+          message: 'give cron, calendars or at',
+        });
+      if (body.timeZone && !validTimeZone(body.timeZone))
+        ctx.issues.push({
+          code: 'custom',
+          input: body,
+          path: ['timeZone'],
+          message: 'not an IANA time zone',
+        });
+    });
+  return { item, startBatch, startSchedule };
+}
+export type BatchSchemas = ReturnType<typeof batchSchemas>;
+export type StartScheduleBody = z.infer<BatchSchemas['startSchedule']>;
 
 export const BatchItemsQuery = z.strictObject({
   cursor: z
@@ -44,6 +105,9 @@ export const BatchItemsQuery = z.strictObject({
     .describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).optional().describe('Items per page (default 100)'),
 });
+
+export const BatchIdParam = z.string().describe('Opaque batch id (bat_…) from the Location header');
+export const ScheduleIdParam = z.string().describe('Schedule id (sch_…) from the Location header');
 
 const Counts = z.object({
   total: z.number().int(),
@@ -86,3 +150,14 @@ export const BatchItemsPageSchema = z.object({
   items: z.array(BatchItemViewSchema),
   nextCursor: z.string().nullable(),
 });
+
+export const ScheduleViewSchema = z.object({
+  id: z.string(),
+  paused: z.boolean(),
+  note: z.string().nullable(),
+  nextRuns: z.array(z.string()),
+  timeZone: z.string(),
+  batches: z.array(z.object({ firedAt: z.string(), batchId: z.string().optional() })),
+});
+
+export const ScheduleListSchema = z.object({ schedules: z.array(z.object({ id: z.string() })) });

@@ -109,16 +109,21 @@ export async function readCheck(client: Client, ref: CheckRef): Promise<CheckVie
   };
 }
 
-/** The caller's answer if the run finishes within `seconds` (Prefer: wait); undefined otherwise. */
+/**
+ * The result if the run finishes within `seconds` (Prefer: wait); undefined otherwise, or as soon as
+ * `draining` aborts (the API is shutting down: the caller gets 202 + Location instead of a cut connection).
+ */
 export async function awaitResult(
   client: Client,
   ref: CheckRef,
   seconds: number,
+  draining?: AbortSignal,
 ): Promise<BalanceCheckResult | undefined> {
-  const run = await client
-    .withDeadline(Date.now() + seconds * 1000, () =>
+  if (draining?.aborted) return undefined;
+  const wait = () =>
+    client.withDeadline(Date.now() + seconds * 1000, () =>
       client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId).result(),
-    )
-    .catch(() => undefined);
+    );
+  const run = await (draining ? client.withAbortSignal(draining, wait) : wait()).catch(() => undefined);
   return run?.callers ? answerFor(run, ref.callerId) : undefined;
 }

@@ -3,7 +3,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { balanceCheckWorkflowId, type ProviderEvent, type ProviderName, type ResourceRef } from '../contracts/balance-check';
 import { providerEventSignal } from '../workflows/definitions';
-import type { RecentEventIds } from './recent-events';
+import type { EventIdDedupe } from './state/types';
 import { withTemporalDeadline } from './temporal-deadline';
 
 export type Delivery = 'signaled' | 'duplicate' | 'no-check';
@@ -11,14 +11,14 @@ export type Delivery = 'signaled' | 'duplicate' | 'no-check';
 /** Signals one run unless this event id already reached it (a provider's or relay's redelivery). */
 export async function signalRun(
   client: Client,
-  recent: RecentEventIds,
+  recent: EventIdDedupe,
   ref: { workflowId: string; runId: string },
   event: ProviderEvent,
 ): Promise<Delivery> {
   // Dedupe is per run: a new check of the same resource may see an event that looks exactly like one
   // an earlier check saw (MX bodies carry no timestamp).
   const eventKey = `${ref.runId}:${event.eventId}`;
-  if (recent.seen(eventKey)) return 'duplicate';
+  if (await recent.seen(eventKey)) return 'duplicate';
   try {
     // Signal, don't wait: the workflow decides what the event means.
     await withTemporalDeadline(client, () =>
@@ -26,7 +26,7 @@ export async function signalRun(
     );
     return 'signaled';
   } catch (err) {
-    recent.forget(eventKey); // let a redelivery try again
+    await recent.forget(eventKey); // let a redelivery try again
     if (err instanceof WorkflowNotFoundError) return 'no-check'; // it just closed
     throw err;
   }
@@ -38,7 +38,7 @@ export async function signalRun(
  */
 export async function deliverToOwners(
   client: Client,
-  recent: RecentEventIds,
+  recent: EventIdDedupe,
   owners: readonly string[],
   provider: ProviderName,
   resource: ResourceRef,

@@ -2,7 +2,11 @@
 // 24 h; the same key with another body is a 422. Scope = API key name + Idempotency-Key.
 // The store is in memory behind IdempotencyStore: with several API replicas, use a shared store
 // (Redis SET NX PX / a DB unique key) or a retry landing on another replica starts a second check.
+// Memory is bounded: at most `maxEntries` records in all and `maxEntriesPerOwner` per API key, the
+// oldest evicted first. An evicted key is forgotten early: a retry with it starts (or joins) a check
+// again, which the workflow id's single-flight makes harmless.
 import { createHash } from 'node:crypto';
+import { CappedMap } from './capped-map';
 
 export type IdempotencyRecord =
   { state: 'in-progress'; bodyHash: string } | { state: 'done'; bodyHash: string; checkId: string };
@@ -20,29 +24,53 @@ export interface IdempotencyStore {
 }
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+export const IDEMPOTENCY_MAX_ENTRIES = 100_000;
+export const IDEMPOTENCY_MAX_ENTRIES_PER_OWNER = 20_000;
 
-export function createMemoryIdempotencyStore(
+export interface MemoryIdempotencyOptions {
+  ttlMs?: number;
+  now?: () => number;
+  /** Records kept in all (default 100,000); the oldest is evicted beyond it. */
+  maxEntries?: number;
+  /** Records kept per owner (default 20,000), so one API key cannot evict the others' records. */
+  maxEntriesPerOwner?: number;
+  /** The owner (API key) of a store key; default: the text before the first newline (`<key name>\n<Idempotency-Key>`). */
+  ownerOf?: (key: string) => string;
+}
+
+type Entry = IdempotencyRecord & { expiresAt: number };
+
+const ownerBeforeNewline = (key: string): string => {
+  const i = key.indexOf('\n');
+  // Stryker disable next-line EqualityOperator,StringLiteral: equivalent (scripts/mutation/EQUIVALENT.md)
+  return i < 0 ? '' : key.slice(0, i);
+};
+
+export function createMemoryIdempotencyStore({
   ttlMs = IDEMPOTENCY_TTL_MS,
-  now: () => number = Date.now,
-): IdempotencyStore {
-  const entries = new Map<string, IdempotencyRecord & { expiresAt: number }>();
+  now = Date.now,
+  maxEntries = IDEMPOTENCY_MAX_ENTRIES,
+  maxEntriesPerOwner = IDEMPOTENCY_MAX_ENTRIES_PER_OWNER,
+  ownerOf = ownerBeforeNewline,
+}: MemoryIdempotencyOptions = {}): IdempotencyStore {
+  const entries = new CappedMap<Entry>({ maxEntries, maxPerGroup: maxEntriesPerOwner, groupOf: ownerOf });
   const sweep = () => {
-    // Insertion order is expiry order (one TTL), so stop at the first live entry.
-    for (const [key, entry] of entries) {
-      if (entry.expiresAt > now()) break;
-      entries.delete(key);
-    }
+    // One TTL for all, so age order is expiry order: stop at the first live entry.
+    const t = now();
+    for (let oldest = entries.oldest(); oldest && oldest.value.expiresAt <= t; oldest = entries.oldest())
+      entries.delete(oldest.key);
   };
   return {
     async claim(key, bodyHash) {
       sweep();
       const record = entries.get(key);
-      if (record) return { claimed: false, record };
+      if (record) return { claimed: false, record: publicRecord(record) };
       entries.set(key, { state: 'in-progress', bodyHash, expiresAt: now() + ttlMs });
       return { claimed: true };
     },
     async complete(key, checkId) {
       const entry = entries.get(key);
+      // Replacing keeps the entry's place, so age order (and expiry order) is unchanged.
       if (entry)
         entries.set(key, { state: 'done', bodyHash: entry.bodyHash, checkId, expiresAt: entry.expiresAt });
     },
@@ -50,6 +78,12 @@ export function createMemoryIdempotencyStore(
       entries.delete(key);
     },
   };
+}
+
+function publicRecord(entry: Entry): IdempotencyRecord {
+  return entry.state === 'done'
+    ? { state: 'done', bodyHash: entry.bodyHash, checkId: entry.checkId }
+    : { state: 'in-progress', bodyHash: entry.bodyHash };
 }
 
 /** SHA-256 of the validated body as canonical JSON (sorted keys), so key order and spacing don't matter. */

@@ -8,6 +8,12 @@ import { createLogger } from '../observability/logger';
 import type { ApiDeps } from './app';
 import { createApp } from './app';
 import { loadApiConfig } from './config';
+import { listenGracefully, shutdownGraceMsFromEnv } from './graceful-shutdown';
+import { createMemoryIdempotencyStore } from './idempotency';
+import { createMemoryRateLimiter } from './rate-limit';
+import { RecentEventIds } from './recent-events';
+import { apiServerSettings } from './server';
+import { openSharedApiState } from './state/open-state';
 
 async function main(): Promise<void> {
   const config = loadApiConfig();
@@ -22,41 +28,77 @@ async function main(): Promise<void> {
     dataConverter: codecFromEnv().dataConverter,
   });
 
+  // Replicas share idempotency records, rate-limit buckets and webhook dedupe through API_STATE_URL.
+  const state = config.API_STATE_URL ? await openSharedApiState(config.API_STATE_URL, logger) : undefined;
+
   const webhookProviders: ApiDeps['webhookProviders'] = {};
   for (const registration of Object.values(REGISTRATIONS)) {
     const providerConfig = registration.configFromEnv(process.env);
     if (providerConfig) webhookProviders[registration.name] = { registration, config: providerConfig };
   }
 
-  const app = createApp({
-    client,
-    webhookProviders,
-    apiKeys: config.apiKeys,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
+  const graceMs = shutdownGraceMsFromEnv();
+  // Shared by every handler this process builds (one per listen): bounded, in memory.
+  const idempotency = createMemoryIdempotencyStore({
+    maxEntries: config.API_IDEMPOTENCY_MAX_ENTRIES,
+    maxEntriesPerOwner: config.API_IDEMPOTENCY_MAX_PER_KEY,
+  });
+  const recentEvents = new RecentEventIds({
+    maxEntries: config.API_EVENT_DEDUPE_MAX_ENTRIES,
+    maxPerCheck: config.API_EVENT_DEDUPE_MAX_PER_CHECK,
+  });
+  const rateLimiter = createMemoryRateLimiter(Date.now, config.API_RATE_LIMIT_MAX_BUCKETS);
+  const createHandler = (draining: AbortSignal) =>
+    createApp({
+      client,
+      draining,
+      webhookProviders,
+      apiKeys: config.apiKeys,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      logger,
+      ratePerMinute: config.API_RATE_LIMIT_PER_MINUTE,
+      jsonBodyLimitBytes: config.API_JSON_BODY_LIMIT_BYTES,
+      webhookBodyLimitBytes: config.API_WEBHOOK_BODY_LIMIT_BYTES,
+      updateDeadlineMs: config.API_MFA_DEADLINE_MS,
+      // Paced provider calls (worker/provider-workers.ts): every worker polls the provider queues.
+      providerTaskQueues: process.env.PROVIDER_TASK_QUEUES === 'on',
+      // Replicas share idempotency records, rate-limit buckets and webhook dedupe (API_STATE_URL).
+      ...(state
+        ? { idempotency: state.idempotency, sharedRateLimiter: state.rateLimiter, eventIds: state.eventIds }
+        : { idempotency, recentEvents, rateLimiter }),
+    });
+  const settings = apiServerSettings(config);
+  const http = await listenGracefully(createHandler, {
+    port: config.API_PORT,
+    host: config.API_HOST,
+    graceMs,
+    settings,
     logger,
-    ratePerMinute: config.API_RATE_LIMIT_PER_MINUTE,
-    jsonBodyLimitBytes: config.API_JSON_BODY_LIMIT_BYTES,
-    webhookBodyLimitBytes: config.API_WEBHOOK_BODY_LIMIT_BYTES,
-    updateDeadlineMs: config.API_MFA_DEADLINE_MS,
-    // Paced provider calls (worker/provider-workers.ts): every worker polls the provider queues.
-    providerTaskQueues: process.env.PROVIDER_TASK_QUEUES === 'on',
   });
-  const server = app.listen(config.API_PORT, config.API_HOST, () => {
-    logger.info(
-      {
-        port: config.API_PORT,
-        temporal: temporal.address,
-        namespace: temporal.namespace,
-        providers: Object.keys(webhookProviders),
-        apiKeys: config.apiKeys.map((k) => k.name),
-      },
-      'API listening',
-    );
-  });
+  logger.info(
+    {
+      port: http.port,
+      temporal: temporal.address,
+      namespace: temporal.namespace,
+      providers: Object.keys(webhookProviders),
+      apiKeys: config.apiKeys.map((k) => k.name),
+      server: settings,
+      state: state ? 'shared (API_STATE_URL)' : 'memory',
+    },
+    'API listening',
+  );
+  // SIGTERM: no new requests (503 on open connections), long-polls answer 202 + Location, in-flight
+  // requests get API_SHUTDOWN_GRACE_MS, then the process exits.
   const stop = () => {
-    logger.info('API stopping');
-    server.close(() => void connection.close().finally(() => process.exit(0)));
-    setTimeout(() => process.exit(1), 10_000).unref();
+    logger.info({ graceMs }, 'API stopping');
+    void http
+      .stop()
+      .then(({ forced }) => {
+        logger.info({ forced }, 'API stopped');
+        return Promise.allSettled([connection.close(), state?.close()]);
+      })
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(1), graceMs + 5_000).unref();
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,8 +1,10 @@
 // The OpenAPI 3.1 document, generated from the zod schemas the handlers validate with (z.toJSONSchema,
-// JSON Schema 2020-12 — OpenAPI 3.1's dialect), so the contract is written once.
+// JSON Schema 2020-12 — OpenAPI 3.1's dialect), so the contract is written once. It states what the
+// server enforces and sends: the per-provider request variants, every status an operation can answer
+// and the headers that come with it (test/api/schemathesis.test.ts checks the server against it).
 import { z } from 'zod';
-import { batchOpenApiPaths, batchOpenApiSchemas } from './batch-openapi';
-import { CheckEventBody, CheckIdParam, IdempotencyKeyHeader, MfaBody, StartCheckBody } from './schemas';
+import type { AnyProviderRegistration } from '../providers/registration';
+import { REGISTRATIONS } from '../providers/registry';
 import {
   CheckViewSchema,
   EventAcceptedSchema,
@@ -11,8 +13,11 @@ import {
   ProblemSchema,
   WebhookAcceptedSchema,
 } from './response-schemas';
+import { batchOpenApi } from './batch-openapi';
+import { batchSchemas, type BatchSchemas } from './batch-schemas';
+import { components, header, HEADERS, json, problems, problemWith, V1 } from './openapi-parts';
+import { CheckIdParam, IdempotencyKeyHeader, MfaBody, requestSchemas, type RequestSchemas } from './schemas';
 
-const REQUESTS = { StartCheckRequest: StartCheckBody, MfaAnswers: MfaBody, ProviderEvent: CheckEventBody };
 const RESPONSES = {
   CheckView: CheckViewSchema,
   Problem: ProblemSchema,
@@ -21,116 +26,131 @@ const RESPONSES = {
   WebhookAccepted: WebhookAcceptedSchema,
   Health: HealthSchema,
 };
-
-/** Components for one direction: requests as the handler accepts them (input), responses as sent (output). */
-function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, unknown> {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
-  const out = z.toJSONSchema(registry, {
-    uri: (id) => `#/components/schemas/${id}`,
-    io,
-    unrepresentable: 'any',
-  }).schemas;
-  for (const schema of Object.values(out)) {
-    delete schema.$schema; // the document's dialect applies
-    delete schema.$id;
-  }
-  return out;
-}
-
-const ref = (id: keyof typeof REQUESTS | keyof typeof RESPONSES) => ({ $ref: `#/components/schemas/${id}` });
-const json = (id: Parameters<typeof ref>[0]) => ({ content: { 'application/json': { schema: ref(id) } } });
-
-const PROBLEMS: Record<number, string> = {
-  400: 'Malformed request (e.g. invalid JSON)',
-  401: 'Missing or invalid credentials',
-  403: 'The API key lacks the scope',
-  404: 'No such resource',
-  409: 'Conflict with the check’s state',
-  413: 'Body too large',
-  415: 'Body is not application/json',
-  422: 'Validation failed: `errors` names each field path and what was wrong',
-  429: 'Rate limited; see Retry-After',
-  503: 'Temporal or a worker did not answer in time; retry',
-};
-function problems(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [
-      String(s),
-      { description: PROBLEMS[s], content: { 'application/problem+json': { schema: ref('Problem') } } },
-    ]),
-  );
-}
-
-const V1 = [401, 403, 429];
-const checkId = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(CheckIdParam) };
-const locationHeader = { Location: { description: 'The check’s URL', schema: { type: 'string' } } };
-
-export function buildOpenApiDocument(): Record<string, unknown> {
+export function buildOpenApiDocument(
+  registrations: readonly AnyProviderRegistration[] = Object.values(REGISTRATIONS),
+  schemas: RequestSchemas = requestSchemas(registrations),
+  batches: BatchSchemas = batchSchemas(registrations),
+): Record<string, unknown> {
+  const batch = batchOpenApi(batches);
   const idempotencyKey = z.toJSONSchema(IdempotencyKeyHeader.unwrap());
-  return {
+  const checkId = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(CheckIdParam) };
+  const names = registrations.map((r) => r.name);
+  const doc = {
     openapi: '3.1.0',
     info: {
       title: 'balance-check API',
       version: '1.0.0',
-      description: 'Real-time balance checks at MX, Meld and Spinwheel.',
+      description: `Real-time balance checks at bank-data providers (${registrations.map((r) => r.title).join(', ')}).`,
+      license: {
+        name: 'Proprietary (private package, not for redistribution)',
+        identifier: 'LicenseRef-Proprietary',
+      },
     },
+    servers: [{ url: '/', description: 'The host that serves this document' }],
+    tags: [
+      { name: 'checks', description: 'Start, read and cancel balance checks' },
+      { name: 'mfa', description: 'Answer a check’s MFA challenges' },
+      { name: 'events', description: 'Provider events from webhook relays and the providers themselves' },
+      ...batch.tags,
+      { name: 'operations', description: 'Health, readiness, metrics and this document' },
+    ],
     components: {
-      schemas: { ...components(REQUESTS, 'input'), ...components(RESPONSES, 'output'), ...batchOpenApiSchemas() },
+      schemas: {
+        ...components(
+          {
+            StartCheckRequest: schemas.startCheck,
+            MfaAnswers: MfaBody,
+            ProviderEvent: schemas.checkEvent,
+          },
+          'input',
+        ),
+        ...components(RESPONSES, 'output'),
+        ...batch.schemas,
+      },
+      headers: HEADERS,
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'API key (configured as a SHA-256 hash)' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'API key (configured as a SHA-256 hash); the scheme name is case-insensitive',
+        },
       },
     },
     security: [{ apiKey: [] }],
     paths: {
-      ...batchOpenApiPaths(),
       '/v1/balance-checks': {
         post: {
+          operationId: 'startBalanceCheck',
+          tags: ['checks'],
           summary: 'Start a balance check (or join the one in flight, or reuse a recent one)',
+          description:
+            'Needs the `write` scope. The body is one variant per provider (`provider` discriminates): ' +
+            names
+              .map((n, i) => {
+                const shape = registrations[i]!.resource.memberId;
+                return `${n}: resource.memberId ${shape.presence}`;
+              })
+              .join('; ') +
+            '. fundingAccountId and requiredAmount go together.',
           parameters: [
             {
               name: 'Idempotency-Key',
               in: 'header',
               schema: idempotencyKey,
-              description: 'Same key + same body → the same check for 24 h',
+              description:
+                'Same key + same body → the same check for 24 h; same key + another body → 422; while the first request runs → 409',
             },
             {
               name: 'Prefer',
               in: 'header',
-              schema: { type: 'string', examples: ['wait=20'] },
-              description: 'wait=N (N ≤ 30): long-poll for the result',
+              schema: { type: 'string', examples: ['wait=5'] },
+              description: 'wait=N (N ≤ 30): long-poll for the result (other preferences are ignored)',
             },
           ],
           requestBody: { required: true, ...json('StartCheckRequest') },
           responses: {
             200: {
               description:
-                'Finished within Prefer: wait, or a reused recent result (X-Balance-Check-Reused: true)',
-              headers: locationHeader,
+                'Finished within Prefer: wait, a replay of a finished check, or a reused recent result',
+              headers: {
+                ...header('Location'),
+                ...header('X-Balance-Check-Reused'),
+                ...header('Idempotent-Replayed'),
+                ...header('Preference-Applied'),
+              },
               ...json('CheckView'),
             },
             202: {
               description: 'Started (or joined); poll the Location',
-              headers: locationHeader,
+              headers: {
+                ...header('Location'),
+                ...header('Idempotent-Replayed'),
+                ...header('Preference-Applied'),
+              },
               ...json('CheckView'),
             },
-            ...problems(400, ...V1, 409, 413, 415, 422, 503),
+            ...problems(...V1, 404, 422, 503),
+            409: problemWith('A request with this Idempotency-Key is still being processed', ['Retry-After']),
           },
         },
       },
       '/v1/balance-checks/{id}': {
         parameters: [checkId],
         get: {
-          summary: 'Status, phase, pending challenges, result',
+          operationId: 'getBalanceCheck',
+          tags: ['checks'],
+          summary: 'Status, phase, pending challenges, result (read scope)',
           responses: {
             200: { description: 'The check', ...json('CheckView') },
             ...problems(...V1, 404, 503),
           },
         },
         delete: {
-          summary: 'Cancel a running check',
+          operationId: 'cancelBalanceCheck',
+          tags: ['checks'],
+          summary: 'Cancel a running check (write scope)',
           responses: {
-            202: { description: 'Cancellation requested', headers: locationHeader, ...json('CheckView') },
+            202: { description: 'Cancellation requested', headers: header('Location'), ...json('CheckView') },
             ...problems(...V1, 404, 409, 503),
           },
         },
@@ -138,51 +158,64 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       '/v1/balance-checks/{id}/mfa': {
         parameters: [checkId],
         post: {
-          summary: 'Answer the pending MFA challenges (a workflow Update)',
+          operationId: 'answerMfaChallenges',
+          tags: ['mfa'],
+          summary: 'Answer the pending MFA challenges (a workflow Update; write scope)',
           requestBody: { required: true, ...json('MfaAnswers') },
           responses: {
             200: { description: 'Answers accepted', ...json('MfaAccepted') },
-            ...problems(400, ...V1, 404, 409, 413, 415, 422, 503),
+            ...problems(...V1, 404, 409, 422, 503),
           },
         },
       },
       '/v1/balance-checks/{id}/events': {
         parameters: [checkId],
         post: {
-          summary: 'Deliver a provider event verified upstream (webhook relays; needs the events scope)',
+          operationId: 'deliverCheckEvent',
+          tags: ['events'],
+          summary: 'Deliver a provider event verified upstream (webhook relays; events scope)',
           requestBody: { required: true, ...json('ProviderEvent') },
           responses: {
             202: { description: 'Signaled, or a duplicate dropped', ...json('EventAccepted') },
-            ...problems(400, ...V1, 404, 409, 413, 415, 422, 503),
+            ...problems(...V1, 404, 409, 422, 503),
           },
         },
       },
+      ...batch.paths,
       '/webhooks/{provider}': {
         parameters: [
           {
             name: 'provider',
             in: 'path',
             required: true,
-            schema: { type: 'string', enum: ['mx', 'meld', 'spinwheel'] },
+            schema: { type: 'string', enum: names },
           },
         ],
         post: {
+          operationId: 'receiveProviderWebhook',
+          tags: ['events'],
           summary:
             'Provider webhooks, authenticated the provider’s way (HTTP Basic, HMAC signature, shared-secret header)',
           security: [],
-          requestBody: { content: { 'application/json': { schema: {} } } },
+          requestBody: {
+            description: 'The provider’s own webhook body (any bytes; authenticated before it is parsed)',
+            content: { '*/*': { schema: {} } },
+          },
           responses: {
             202: {
               description: 'Ignored, duplicate, or no running check for the resource',
               ...json('WebhookAccepted'),
             },
             204: { description: 'Signaled to the running check' },
-            ...problems(400, 401, 404, 413, 503),
+            ...problems(400, 404, 413, 503),
+            401: problemWith('Webhook authentication failed'),
           },
         },
       },
       '/healthz': {
         get: {
+          operationId: 'getLiveness',
+          tags: ['operations'],
           summary: 'Liveness',
           security: [],
           responses: { 200: { description: 'Up', ...json('Health') } },
@@ -190,13 +223,20 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       '/readyz': {
         get: {
+          operationId: 'getReadiness',
+          tags: ['operations'],
           summary: 'Readiness (Temporal reachable)',
           security: [],
-          responses: { 200: { description: 'Ready', ...json('Health') }, ...problems(503) },
+          responses: {
+            200: { description: 'Ready', ...json('Health') },
+            503: problemWith('Temporal is not reachable'),
+          },
         },
       },
       '/metrics': {
         get: {
+          operationId: 'getMetrics',
+          tags: ['operations'],
           summary: 'Prometheus metrics',
           security: [],
           responses: {
@@ -209,6 +249,8 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
       '/openapi.json': {
         get: {
+          operationId: 'getOpenApiDocument',
+          tags: ['operations'],
           summary: 'This document',
           security: [],
           responses: {
@@ -221,4 +263,24 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       },
     },
   };
+  // Every answer carries X-Request-Id (api/request-id.ts).
+  type Response = { headers?: Record<string, unknown> };
+  for (const item of Object.values(doc.paths) as Record<string, { responses?: Record<string, Response> }>[])
+    for (const op of Object.values(item))
+      for (const response of Object.values(op.responses ?? {}))
+        response.headers = { ...header('X-Request-Id'), ...response.headers };
+  return doc;
+}
+
+/** Path templates → the methods each serves (for 405 + Allow); HEAD comes with GET. */
+export function allowedMethods(document: Record<string, unknown>): { path: RegExp; allow: string[] }[] {
+  const paths = document.paths as Record<string, Record<string, unknown>>;
+  return Object.entries(paths).map(([template, item]) => {
+    const methods = Object.keys(item)
+      .filter((k) => k !== 'parameters')
+      .map((m) => m.toUpperCase());
+    if (methods.includes('GET')) methods.push('HEAD');
+    const pattern = template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+');
+    return { path: new RegExp(`^${pattern}/?$`), allow: methods };
+  });
 }

@@ -1,5 +1,7 @@
 // Per-API-key rate limit: a token bucket per key (capacity = the per-minute rate, refilled evenly).
 // In memory, so each replica limits on its own; a shared limiter can implement RateLimiter.
+// At most `maxBuckets` buckets are kept, the least recently used dropped first: an idle bucket has
+// refilled anyway, so dropping it changes nothing for its key (a fresh bucket starts full).
 import type { RequestHandler } from 'express';
 import type { ApiKey } from './auth';
 import { problem } from './problem';
@@ -9,7 +11,12 @@ export interface RateLimiter {
   take(key: string, perMinute: number): { ok: true } | { ok: false; retryAfterSeconds: number };
 }
 
-export function createMemoryRateLimiter(now: () => number = Date.now): RateLimiter {
+export const RATE_LIMIT_MAX_BUCKETS = 10_000;
+
+export function createMemoryRateLimiter(
+  now: () => number = Date.now,
+  maxBuckets = RATE_LIMIT_MAX_BUCKETS,
+): RateLimiter {
   const buckets = new Map<string, { tokens: number; at: number }>();
   return {
     take(key, perMinute) {
@@ -18,7 +25,10 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
       const b = buckets.get(key) ?? { tokens: perMinute, at: t };
       b.tokens = Math.min(perMinute, b.tokens + (t - b.at) * perMs);
       b.at = t;
+      // Delete + set moves the key to the back: the front is the least recently used.
+      buckets.delete(key);
       buckets.set(key, b);
+      while (buckets.size > maxBuckets) buckets.delete(buckets.keys().next().value as string);
       if (b.tokens >= 1) {
         b.tokens -= 1;
         return { ok: true };

@@ -88,7 +88,9 @@ export async function startOrJoinCheck(
   const first: BalanceCheckInput = { ...input, owner, callerId };
   for (let attempt = 1; ; attempt++) {
     try {
-      const handle = await withTemporalDeadline(client, () => startRefresh(client, taskQueue, workflowId, first, opts.batchId));
+      const handle = await withTemporalDeadline(client, () =>
+        startRefresh(client, taskQueue, workflowId, first, opts.batchId),
+      );
       return { workflowId, runId: handle.firstExecutionRunId, callerId };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -105,9 +107,19 @@ export async function startOrJoinCheck(
       ]);
       return { workflowId, runId: joined.runId, callerId };
     } catch (err) {
-      const type = err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+      const type =
+        err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure
+          ? err.cause.type
+          : undefined;
       if (type === TOO_MANY_CALLERS)
-        throw problem(503, 'check-full', 'Too many callers share this check; retry shortly', undefined, {}, { 'Retry-After': '5' });
+        throw problem(
+          503,
+          'check-full',
+          'Too many callers share this check; retry shortly',
+          undefined,
+          {},
+          { 'Retry-After': '5' },
+        );
       const closing = type === CHECK_FINISHED || err instanceof WorkflowNotFoundError;
       if (!closing || attempt >= JOIN_ATTEMPTS) throw err;
     }
@@ -134,7 +146,9 @@ function startRefresh(
       { key: providerKey, value: input.provider },
       { key: userKey, value: input.resource.userId },
       { key: resourceKey, value: resource },
-      { key: phaseKey, value: 'STARTING' },
+      // The workflow's first step starts the refresh: saying so here saves the workflow an upsert
+      // (a billable action); its status query still reports STARTING until the provider answers.
+      { key: phaseKey, value: 'REFRESHING' },
       ...(batchId ? [{ key: batchKey, value: batchId }] : []),
     ],
     staticSummary: `${input.provider} balance check for ${resource} (${input.owner})`,

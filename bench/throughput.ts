@@ -5,15 +5,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Worker, type NativeConnection } from '@temporalio/worker';
-import {
-  balanceCheckWorkflowId,
-  TASK_QUEUE,
-  type BalanceCheckInput,
-} from '../contracts/balance-check';
+import { balanceCheckWorkflowId, TASK_QUEUE, type BalanceCheckInput } from '../contracts/balance-check';
 import { phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
 import { startOrJoinCheck } from '../api/start-check';
+import { quietBundlerLogger } from '../observability/quiet-logger';
 import { answerOf } from '../test/helpers/answers';
 import { scenario } from '../test/reliability/scenarios';
+import { pct } from './stats';
 import type { TrivialActivities } from './trivial-workflow';
 
 export const TRIVIAL_TASK_QUEUE = 'bench-trivial';
@@ -29,11 +27,6 @@ export interface LoopStats {
   p50: number;
   p99: number;
 }
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]! : NaN;
-};
 
 /** n runs, `concurrency` at a time; rate = completed / wall time of the whole loop. */
 export async function closedLoop(
@@ -73,6 +66,12 @@ export async function closedLoop(
   };
 }
 
+export interface TrivialWorker {
+  /** When the simulated job's signal was sent to this trivial workflow (ms since the epoch). */
+  signalledAt(workflowId: string): number | undefined;
+  close(): Promise<void>;
+}
+
 let trivialBundle: ReturnType<typeof bundleWorkflowCode> | undefined;
 
 /** A worker for the trivial workflow: the options createBalanceCheckWorker passes, nothing else. */
@@ -80,23 +79,24 @@ export async function startTrivialWorker(
   connection: NativeConnection,
   namespace: string,
   client: Client,
-): Promise<{ close(): Promise<void> }> {
-  const noop = () => undefined;
+): Promise<TrivialWorker> {
   trivialBundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('./trivial-workflow'),
-    logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+    logger: quietBundlerLogger,
   });
   const timers = new Set<NodeJS.Timeout>();
+  const signalled = new Map<string, number>();
   const activities: TrivialActivities = {
     async trivialStart(delayMs) {
       const { workflowId } = Context.current().info.workflowExecution!;
       // The "provider job" ends delayMs later and its webhook becomes a signal (as the API does).
       const t = setTimeout(() => {
         timers.delete(t);
+        signalled.set(workflowId, performance.timeOrigin + performance.now());
         client.workflow
           .getHandle(workflowId)
           .signal('trivialEvent', { kind: 'REFRESH_COMPLETED' })
-          .catch(noop);
+          .catch(() => undefined);
       }, delayMs);
       timers.add(t);
       return workflowId;
@@ -115,10 +115,11 @@ export async function startTrivialWorker(
   });
   const running = worker.run();
   return {
+    signalledAt: (workflowId) => signalled.get(workflowId),
     async close() {
       for (const t of timers) clearTimeout(t);
       if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(noop);
+      await running.catch(() => undefined);
     },
   };
 }
@@ -127,7 +128,12 @@ export async function startTrivialWorker(
 export function realCheck(client: Client, base: number) {
   const s = scenario('mx-webhook');
   return async (i: number) => {
-    const input: BalanceCheckInput = { provider: 'mx', resource: s.resource(base + i), requestedBy: 'bench', owner: 'bench' };
+    const input: BalanceCheckInput = {
+      provider: 'mx',
+      resource: s.resource(base + i),
+      requestedBy: 'bench',
+      owner: 'bench',
+    };
     const ref = await startOrJoinCheck(client, TASK_QUEUE, input);
     const result = await answerOf(client.workflow.getHandle(ref.workflowId, ref.runId), ref.callerId);
     return result.status === 'COMPLETED';
@@ -135,7 +141,12 @@ export function realCheck(client: Client, base: number) {
 }
 
 /** Trivial checks with the same start (search attributes) and the same simulated job duration. */
-export function trivialCheck(client: Client, base: number, jobMs: number) {
+export function trivialCheck(
+  client: Client,
+  base: number,
+  jobMs: number,
+  onDone?: (workflowId: string, runId: string, doneAt: number) => void,
+) {
   const s = scenario('mx-webhook');
   return async (i: number) => {
     const resource = s.resource(base + i);
@@ -149,10 +160,12 @@ export function trivialCheck(client: Client, base: number, jobMs: number) {
         { key: providerKey, value: 'mx' },
         { key: userKey, value: resource.userId },
         { key: resourceKey, value: `mx:${resource.userId}:${resource.memberId}` },
-        { key: phaseKey, value: 'STARTING' },
+        { key: phaseKey, value: 'REFRESHING' },
       ],
     });
-    return String(await handle.result()).startsWith('COMPLETED');
+    const result = String(await handle.result());
+    onDone?.(workflowId, handle.firstExecutionRunId, performance.timeOrigin + performance.now());
+    return result.startsWith('COMPLETED');
   };
 }
 

@@ -1,7 +1,7 @@
 // The engine's ceiling for benchmark case 2 (its own workflowsPath bundle; see bench/throughput.ts).
-// Same Temporal shape as a webhook-path check (test/histories/mx-webhook.json, 27 events): start
-// (with the same search attributes) → activity → upsert + condition timer → signal → timer canceled
-// + upsert + activity → two upserts → complete. The activities do nothing; the signal comes from the
+// Same Temporal shape as a webhook-path check (test/histories/mx-webhook.json): start (with the same
+// search attributes, phase REFRESHING) → activity → condition timer → signal → timer canceled +
+// activity → one upsert (phase DONE + outcome) → complete. The activities do nothing; the signal comes from the
 // bench after the simulated job's duration, so the difference to a real check is our own code
 // (provider HTTP, webhook verification in the API, payload sizes), not the engine's work.
 import * as wf from '@temporalio/workflow';
@@ -21,11 +21,11 @@ export async function trivialCheck(jobMs: number): Promise<string> {
   let events = 0;
   wf.setHandler(trivialEventSignal, () => void events++);
   const ref = await acts.trivialStart(jobMs);
-  wf.upsertSearchAttributes([{ key: phaseKey, value: 'REFRESHING' }]);
   const woken = await wf.condition(() => events > 0, '60 seconds');
-  wf.upsertSearchAttributes([{ key: phaseKey, value: 'READING_BALANCES' }]);
   const balances = await acts.trivialRead(ref);
-  wf.upsertSearchAttributes([{ key: phaseKey, value: 'DONE' }]);
-  wf.upsertSearchAttributes([{ key: outcomeKey, value: woken ? 'COMPLETED' : 'TIMED_OUT' }]);
+  wf.upsertSearchAttributes([
+    { key: phaseKey, value: 'DONE' },
+    { key: outcomeKey, value: woken ? 'COMPLETED' : 'TIMED_OUT' },
+  ]);
   return `${woken ? 'COMPLETED' : 'TIMED_OUT'} ${balances.length}`;
 }

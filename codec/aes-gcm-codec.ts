@@ -1,9 +1,12 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { UNENCRYPTED_PAYLOAD_MARKER } from '../contracts/codec-marker';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const METADATA_KEY_ID = 'encryption-key-id';
+/** The default payload converter's encoding for `undefined`: no data, so nothing to forge. */
+const NULL_ENCODING = 'binary/null';
 const IV_BYTES = 12; // NIST-recommended GCM nonce size; also what the Go/Python/.NET Temporal samples use.
 const TAG_BYTES = 16;
 const KEY_BYTES = 32; // AES-256
@@ -16,9 +19,22 @@ export interface AesGcmCodecOptions {
   encryptWith: string;
   /** All keys accepted for decryption (must include `encryptWith`). Keep retired keys here until no history needs them. */
   keys: Record<string, Buffer>;
+  /**
+   * Decode unencrypted payloads to UNENCRYPTED_PAYLOAD_MARKER (contracts/codec-marker.ts) instead of
+   * passing them through (integrity: only holders of the key can put a value into a workflow). On in
+   * production (from-env.ts). `binary/null` still passes. Search attributes, headers and the SDK's
+   * own markers never reach the codec (the worker skips them), so they are unaffected.
+   */
+  rejectPlaintext?: boolean;
 }
 
 const utf8 = (s: string): Uint8Array => Buffer.from(s, 'utf8');
+
+/** The marker as the default payload converter reads it (json/plain). A fresh object each time. */
+const rejectedPayload = (): Payload => ({
+  metadata: { [METADATA_ENCODING_KEY]: utf8('json/plain') },
+  data: utf8(JSON.stringify(UNENCRYPTED_PAYLOAD_MARKER)),
+});
 const str = (b: Uint8Array | undefined | null): string | undefined =>
   b ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : undefined;
 
@@ -29,10 +45,11 @@ const str = (b: Uint8Array | undefined | null): string | undefined =>
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
   readonly encryptWith: string;
+  readonly rejectPlaintext: boolean;
   private readonly encryptKey: Buffer;
   private readonly keys: ReadonlyMap<string, Buffer>;
 
-  constructor({ encryptWith, keys }: AesGcmCodecOptions) {
+  constructor({ encryptWith, keys, rejectPlaintext = false }: AesGcmCodecOptions) {
     for (const [id, key] of Object.entries(keys)) {
       if (key.length !== KEY_BYTES)
         throw new ValueError(`Codec key '${id}' must be ${KEY_BYTES} bytes, got ${key.length}`);
@@ -40,6 +57,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     if (!keys[encryptWith])
       throw new ValueError(`Codec encryption key '${encryptWith}' is not among the configured keys`);
     this.encryptWith = encryptWith;
+    this.rejectPlaintext = rejectPlaintext;
     // Copy so later mutation of the caller's object cannot swap keys under a running worker.
     this.keys = new Map(Object.entries(keys).map(([id, key]) => [id, Buffer.from(key)]));
     this.encryptKey = Buffer.from(keys[encryptWith]);
@@ -66,8 +84,13 @@ export class AesGcmPayloadCodec implements PayloadCodec {
   }
 
   private decodeOne(payload: Payload): Payload {
-    // Payloads written before encryption was enabled (or by other codecs) pass through untouched.
-    if (str(payload.metadata?.[METADATA_ENCODING_KEY]) !== ENCRYPTED_ENCODING) return payload;
+    const encoding = str(payload.metadata?.[METADATA_ENCODING_KEY]);
+    if (encoding !== ENCRYPTED_ENCODING) {
+      // Without rejectPlaintext, payloads written before encryption was enabled (or by other codecs)
+      // pass through untouched. With it, they become the marker: never an error, see codec-marker.ts.
+      if (!this.rejectPlaintext || encoding === NULL_ENCODING) return payload;
+      return rejectedPayload();
+    }
     const keyId = str(payload.metadata?.[METADATA_KEY_ID]);
     if (!keyId) throw new PayloadDecryptionError(`Encrypted payload has no '${METADATA_KEY_ID}' metadata`);
     const key = this.keys.get(keyId);

@@ -18,9 +18,17 @@ export interface RunningCodecServer {
   close(): Promise<void>;
 }
 
+/** Loopback names, plus the bound host unless it is a wildcard: what a local UI or CLI sends as Host. */
+export function defaultAllowedHosts(host: string): string[] {
+  const names = ['localhost', '127.0.0.1', '[::1]'];
+  const bound = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return ['0.0.0.0', '[::]'].includes(bound) ? names : [...new Set([...names, bound.toLowerCase()])];
+}
+
 export async function startCodecServer({
   port = 0,
   host = '127.0.0.1',
+  allowedHosts = defaultAllowedHosts(host),
   ...router
 }: CodecServerOptions): Promise<RunningCodecServer> {
   const app = express();
@@ -28,7 +36,7 @@ export async function startCodecServer({
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use(createCodecRouter(router));
+  app.use(createCodecRouter({ ...router, allowedHosts }));
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(s)));
   });

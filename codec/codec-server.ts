@@ -12,7 +12,10 @@ import { PayloadDecryptionError } from './aes-gcm-codec';
  * checks OIDC and injects the token; otherwise restrict by network. `TEMPORAL_CODEC_INCLUDE_CREDENTIALS`
  * makes the UI send cookies, which is why we answer with Allow-Credentials. The CLI sends it with
  * `--codec-endpoint https://<api>/codec --codec-auth "Bearer <token>"`. It decrypts anything it is
- * given, so keep it off the public internet.
+ * given, so keep it off the public internet. Host allow-list: a request whose Host is not one of ours
+ * (DNS rebinding: a web page's own name resolving to this server) gets 421. `/codec/encode` exists
+ * only when allowEncode is set (never in production, see server-config.ts) and is never offered to
+ * browsers (no CORS): whoever can encode can put values into workflows that the codec then trusts.
  */
 export interface CodecRouterOptions {
   codec: PayloadCodec;
@@ -22,6 +25,13 @@ export interface CodecRouterOptions {
   allowedOrigins: string[];
   /** History pages can carry many payloads; express's 100kb default is too small. */
   bodyLimit?: string;
+  /**
+   * Host header values served (`name` for any port, or `name:port`), case-insensitive; others → 421.
+   * Undefined: any Host (tests only; startCodecServer always sets a list).
+   */
+  allowedHosts?: string[];
+  /** Serve `/codec/encode` (for the CLI in development). Off by default; refused in production. */
+  allowEncode?: boolean;
 }
 
 // Temporal's remote codec protocol is proto3 JSON: every bytes field (data, metadata values) is base64.
@@ -53,21 +63,42 @@ function problem(res: Response, status: number, title: string, detail: string): 
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
+/** `name` entries match any port; `name:port` entries match exactly. IPv6 names keep their brackets. */
+function hostAllowed(hosts: ReadonlySet<string>, header: string | undefined): boolean {
+  if (!header) return false;
+  const host = header.trim().toLowerCase();
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return hosts.has(host) || hosts.has(name);
+}
+
 export function createCodecRouter({
   codec,
   bearerToken,
   allowedOrigins,
   bodyLimit = '8mb',
+  allowedHosts,
+  allowEncode = false,
 }: CodecRouterOptions): Router {
   const router = Router();
   const origins = new Set(allowedOrigins);
+  const hosts = allowedHosts && new Set(allowedHosts.map((h) => h.trim().toLowerCase()).filter(Boolean));
   // Hash both sides so timingSafeEqual gets equal lengths and the compare leaks nothing about the token.
   const expectedAuth = bearerToken ? digest(`Bearer ${bearerToken}`) : undefined;
 
   router.use('/codec', (req, res, next) => {
+    if (hosts && !hostAllowed(hosts, req.get('host'))) {
+      problem(res, 421, 'Misdirected request', 'This codec server does not serve that Host');
+      return;
+    }
     const origin = req.get('origin');
     res.vary('Origin'); // responses differ by origin, so caches must key on it
-    if (origin && origins.has(origin)) {
+    // Browsers (the Temporal UI) may only decode: no CORS grant on anything else.
+    const browserPath = req.path === '/decode';
+    if (!browserPath && req.method === 'OPTIONS') {
+      problem(res, 404, 'Not found', 'Only /codec/decode is offered to browsers');
+      return;
+    }
+    if (browserPath && origin && origins.has(origin)) {
       res.set('Access-Control-Allow-Origin', origin);
       // The UI can be configured to send cookies/credentials to the codec (includeCredentials).
       res.set('Access-Control-Allow-Credentials', 'true');
@@ -110,7 +141,7 @@ export function createCodecRouter({
   };
   const json = express.json({ limit: bodyLimit });
   router.post('/codec/decode', json, handle('decode'));
-  router.post('/codec/encode', json, handle('encode'));
+  if (allowEncode) router.post('/codec/encode', json, handle('encode'));
 
   // body-parser errors (invalid JSON, too large, bad charset) carry a 4xx status; keep them problem+json.
   router.use('/codec', (err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -3,6 +3,7 @@ import type {
   ChallengeView,
   MfaAnswer,
   NormalizedBalance,
+  ProviderEvent,
   ProviderName,
   Reason,
   ResourceRef,
@@ -58,14 +59,11 @@ export interface RefreshStart {
   reason?: Reason;
   /** Per-account eligibility when the provider decides per account (Spinwheel). */
   accounts?: AccountEligibility[];
-  /** Whether the provider can ask for MFA during this refresh. */
-  mfaPossible: boolean;
 }
 
 export interface RefreshRef {
   provider: ProviderName;
   resource: ResourceRef;
-  refreshKey: string;
   refreshId: string;
   startedAt: string;
   accountIds?: string[];
@@ -118,6 +116,9 @@ export interface BalanceProvider {
   listChallenges?(ref: RefreshRef): Promise<ChallengeView[]>;
   answerChallenges?(req: ChallengeAnswerRequest): Promise<void>;
 }
+
+/** A provider webhook body, translated: the event for the resource's check, or why it is ignored. */
+export type WebhookTranslation = { resource: ResourceRef; event: ProviderEvent } | { ignored: string };
 
 /** The providers a worker serves, by name (built once from env by providers/registry.ts). */
 export type ProviderRegistry = Partial<Record<ProviderName, BalanceProvider>>;

@@ -81,3 +81,6 @@ export function minorUnitExponent(code: string): number {
   if (exp === undefined) throw new RangeError(`Unknown ISO 4217 currency: ${code}`);
   return exp;
 }
+
+/** Every currency code this service knows the minor units of (the API's currency list). */
+export const KNOWN_CURRENCIES: readonly string[] = Object.keys(EXPONENTS).sort();

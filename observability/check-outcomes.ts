@@ -1,10 +1,9 @@
 // Business outcomes of a balance check, defined in this one module so the series names, labels and
 // the "MFA was needed" rule cannot drift between callers.
 //
-// Type-only imports on purpose: this file is safe to import from workflow code (no prom-client, no
-// Node built-ins end up in the workflow bundle).
+// Safe to import from workflow code (it is in the workflow bundle and under its lint rule): no
+// prom-client, no Node built-ins; a prom-client Counter is described by the one method used here.
 import type { MetricMeter } from '@temporalio/common';
-import type { Counter } from 'prom-client';
 import type { BalanceCheckResult } from '../contracts/balance-check';
 
 export const CHECK_OUTCOMES = {
@@ -16,10 +15,15 @@ export const MFA_REQUIRED = {
   help: 'Finished balance checks that needed at least one MFA round',
 } as const;
 
+/** What this module needs of a prom-client Counter (structural, so prom-client stays out of the bundle). */
+interface LabelledCounter<L extends string> {
+  inc(labels: Partial<Record<L, string | number>>): void;
+}
+
 /** prom-client counters (see `createApiMetrics`). */
 export interface OutcomeCounters {
-  checkOutcomes: Counter<'provider' | 'status'>;
-  mfaRequired: Counter<'provider'>;
+  checkOutcomes: LabelledCounter<'provider' | 'status'>;
+  mfaRequired: LabelledCounter<'provider'>;
 }
 
 export type CheckOutcome = Pick<BalanceCheckResult, 'provider' | 'status' | 'mfaRounds'>;

@@ -1,15 +1,17 @@
 // The whole service with simulated providers, in one process: the provider simulators (webhooks
 // pointed at the API), a worker, and the API. `npm start` and the integration tests share it.
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import { PROVIDER_NAMES, TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
+import { TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
 import { createApp, type ApiDeps } from '../api/app';
 import { hashApiKey } from '../api/auth';
+import { createApiServer, type ApiServerSettings } from '../api/server';
 import { createLogger } from '../observability/logger';
-import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
 import type { Env } from '../providers/registration';
+import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
+import { sandboxedProviders, type SandboxedProvider } from '../providers/sandboxes';
 import type { RunningSimulator } from '../providers/simulator-kit';
 import { createBatchItemsWorker } from '../worker/batch-worker';
 import { createBalanceCheckWorker } from '../worker/create-worker';
@@ -19,7 +21,10 @@ export interface SandboxStackOptions {
   client: Client;
   connection: NativeConnection;
   namespace: string;
+  /** Registered providers to run (default all), each with its simulator. */
   providers?: readonly ProviderName[];
+  /** Providers registered by the caller (a test's own provider folder), run beside `providers`. */
+  extraProviders?: readonly SandboxedProvider[];
   /** Simulated job durations × timeScale (tests go fast). */
   timeScale?: number;
   apiPort?: number;
@@ -39,6 +44,8 @@ export interface SandboxStackOptions {
   updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
   /** Paced provider calls: per-provider activity task queues with these fleet-wide limits. */
   providerPacing?: Pick<ProviderWorkersOptions, 'maxCallsPerSecond' | 'interceptors'>;
+  /** Socket-level limits of the API server (timeouts, connection cap); default: api/server.ts defaults. */
+  serverSettings?: ApiServerSettings;
 }
 
 /** The sandbox's API key (`Authorization: Bearer sandbox-api-key`) when no apiKeys are given. */
@@ -53,7 +60,7 @@ export const SANDBOX_KEY_CONFIG: ApiDeps['apiKeys'][number] = {
 
 export interface SandboxStack {
   apiUrl: string;
-  simulators: Partial<Record<ProviderName, RunningSimulator>>;
+  simulators: Record<ProviderName, RunningSimulator>;
   /** Env entries configuring every provider for its simulator (for child workers). */
   providerEnv: Env;
   worker?: Worker;
@@ -64,8 +71,8 @@ export interface SandboxStack {
 
 export async function startSandboxStack(opts: SandboxStackOptions): Promise<SandboxStack> {
   // Listen first: the simulators need the API's URL for their webhooks.
-  let handler: Parameters<typeof createServer>[1] = (_req, res) => res.writeHead(503).end();
-  const server: Server = createServer((req, res) => handler!(req, res));
+  let handler: Parameters<typeof createApiServer>[0] = (_req, res) => res.writeHead(503).end();
+  const server: Server = createApiServer((req, res) => handler(req, res), opts.serverSettings);
   await new Promise<void>((resolve) =>
     server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve),
   );
@@ -73,22 +80,24 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
 
   const simulators: SandboxStack['simulators'] = {};
   const providerEnv: Env = {};
-  for (const name of opts.providers ?? PROVIDER_NAMES) {
-    const { simulator, env } = await REGISTRATIONS[name].startSandbox({
-      webhookUrl: `${apiUrl}/webhooks/${name}`,
+  const providers = [...sandboxedProviders(opts.providers), ...(opts.extraProviders ?? [])];
+  for (const { registration, sandbox } of providers) {
+    const { simulator, env } = await sandbox.start({
+      webhookUrl: `${apiUrl}/webhooks/${registration.name}`,
       timeScale: opts.timeScale,
     });
-    simulators[name] = simulator;
+    simulators[registration.name] = simulator;
     Object.assign(providerEnv, env);
   }
 
+  const registrations = providers.map((p) => p.registration);
   const webhookProviders: ApiDeps['webhookProviders'] = {};
-  for (const name of opts.providers ?? PROVIDER_NAMES) {
-    const registration = REGISTRATIONS[name];
-    webhookProviders[name] = { registration, config: registration.configFromEnv(providerEnv) };
-  }
+  for (const registration of registrations)
+    webhookProviders[registration.name] = { registration, config: registration.configFromEnv(providerEnv) };
   const app = createApp({
     client: opts.client,
+    // Every registered provider is admitted (one not started here fails in the worker, as in production).
+    providers: [...Object.values(REGISTRATIONS), ...(opts.extraProviders ?? []).map((p) => p.registration)],
     taskQueue: opts.taskQueue,
     webhookProviders,
     logger: opts.logger ?? (opts.log ? forwardingLogger(opts.log) : undefined),
@@ -110,7 +119,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       connection: opts.connection,
       namespace: opts.namespace,
       taskQueue: opts.taskQueue ?? TASK_QUEUE,
-      providers: createProviderRegistry(providerEnv),
+      providers: createProviderRegistry(providerEnv, fetch, registrations),
       workflowBundle: opts.workflowBundle,
       dataConverter: opts.dataConverter,
     });
@@ -128,7 +137,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
         connection: opts.connection,
         namespace: opts.namespace,
         taskQueue: opts.taskQueue ?? TASK_QUEUE,
-        providers: createProviderRegistry(providerEnv),
+        providers: createProviderRegistry(providerEnv, fetch, registrations),
         dataConverter: opts.dataConverter,
         ...opts.providerPacing,
       });

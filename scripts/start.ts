@@ -14,6 +14,7 @@ import { loadTemporalSettings } from '../config/temporal';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-telemetry';
 import { parseApiKeys } from '../api/auth';
+import { quietBundlerLogger } from '../observability/quiet-logger';
 import { SANDBOX_API_KEY, SANDBOX_KEY_CONFIG, startSandboxStack } from '../sandbox/stack';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { startTemporalDevServer } from './dev-server';
@@ -205,15 +206,6 @@ const csv = (value: string | undefined) =>
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-const noop = () => undefined;
-const quietBundlerLogger = {
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: console.error,
-  log: noop,
-};
 
 main().catch((err: unknown) => {
   log.error({ err }, 'sandbox failed to start');

@@ -4,7 +4,8 @@
 // Used when checks are started with providerTaskQueues (ApiDeps.providerTaskQueues).
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ProviderRegistry } from '../activities';
-import { PROVIDER_NAMES, providerTaskQueue, TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
+import { providerTaskQueue, TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
+import { PROVIDER_NAMES } from '../providers/registry';
 
 export interface ProviderWorkersOptions {
   connection: NativeConnection;

@@ -94,7 +94,6 @@ async function runCheck(state: CheckState): Promise<Finish> {
   const ref: RefreshRef = {
     provider: input.provider,
     resource: input.resource,
-    refreshKey: start.refreshId,
     refreshId: start.refreshId,
     startedAt: start.startedAt,
     accountIds: input.accountIds,

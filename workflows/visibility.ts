@@ -14,6 +14,10 @@ export function setPhase(state: CheckState, phase: CheckPhase): void {
   // the outcome status in one upsert. (Not behind patched(): in SDK 1.24 every patch also upserts
   // TemporalChangeVersion, which would cost the action this saves; histories were re-recorded.)
   if (TRANSIENT_PHASES.includes(phase) || phase === 'DONE') return;
+  // The API starts a check with phase REFRESHING already set (api/start-check.ts), so the first
+  // REFRESHING costs no upsert. Deterministic: the current attribute comes from the history (runs
+  // started with STARTING still upsert, as they were recorded).
+  if (wf.workflowInfo().typedSearchAttributes.get(phaseKey) === phase) return;
   wf.upsertSearchAttributes([{ key: phaseKey, value: phase }]);
 }
 

@@ -2,7 +2,7 @@
 // the items a page at a time, then answers 202 + Location; GET reads progress and pages the items;
 // DELETE cancels the items not started yet. Batches belong to the API key's owner (404 for others).
 import { createHash, randomUUID } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -16,7 +16,7 @@ import type { balanceCheckBatch } from '../../workflows';
 import { addBatchPageUpdate, BATCH_FINISHED, cancelBatchUpdate } from '../../workflows/batch-definitions';
 import { requireScope, type ApiKey } from '../auth';
 import { decodeBatchId, encodeBatchId, type BatchRef } from '../batch-id';
-import { BatchItemsQuery, StartBatchBody } from '../batch-schemas';
+import { BatchItemsQuery, type BatchSchemas } from '../batch-schemas';
 import { batchNotFound, batchStatus, readBatch, readBatchItems } from '../batch-view';
 import { executeUpdate } from '../execute-update';
 import { canonicalHash, type IdempotencyStore } from '../idempotency';
@@ -30,8 +30,8 @@ export interface BatchesDeps {
   idempotency: IdempotencyStore;
   /** Item checks call providers on the paced per-provider task queues (see worker/provider-workers.ts). */
   providerTaskQueues?: boolean;
-  /** Largest batch body (default 8 MiB: 10,000 items of a few hundred bytes). */
-  bodyLimitBytes?: number;
+  /** Built from the providers the API admits (api/batch-schemas.ts batchSchemas). */
+  startBatchBody: BatchSchemas['startBatch'];
 }
 
 const location = (ref: BatchRef) => `/v1/balance-check-batches/${encodeBatchId(ref.owner, ref.batchId)}`;
@@ -55,10 +55,9 @@ function batchIdFor(storeKey: string | undefined): string {
 export function createBatchesRouter(deps: BatchesDeps): Router {
   const router = Router();
   const { client } = deps;
-  router.use(express.json({ limit: deps.bodyLimitBytes ?? 8 * 1024 * 1024, strict: true }));
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = StartBatchBody.safeParse(req.body);
+    const parsed = deps.startBatchBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');

@@ -7,20 +7,22 @@ import { signalRun } from '../deliver-event';
 import { requireScope } from '../auth';
 import { describeCheck } from '../check-view';
 import { problem, validationProblem } from '../problem';
-import type { RecentEventIds } from '../recent-events';
-import { CheckEventBody } from '../schemas';
+import type { EventIdDedupe } from '../state/types';
+import type { RequestSchemas } from '../schemas';
 import { checkRefParam } from './checks';
 
 export interface CheckEventsDeps {
   client: Client;
-  recent: RecentEventIds;
+  recent: EventIdDedupe;
+  /** Built from the providers the API admits (api/schemas.ts requestSchemas). */
+  checkEventBody: RequestSchemas['checkEvent'];
 }
 
 export function createCheckEventsRouter(deps: CheckEventsDeps): Router {
   const router = Router();
   router.post('/:id/events', requireScope('events'), async (req, res) => {
     const ref = checkRefParam(req, res);
-    const parsed = CheckEventBody.safeParse(req.body);
+    const parsed = deps.checkEventBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const event = parsed.data;
     const provider = parseBalanceCheckWorkflowId(ref.workflowId)?.provider;

@@ -1,11 +1,7 @@
 // /v1/balance-checks: start (idempotent; reuse / join / long-poll), read, cancel — each caller sees
 // only its own checks (the API key's owner), answered for its own question.
 import { Router, type Request, type Response } from 'express';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { CHECK_FINISHED, UNKNOWN_CALLER, type BalanceCheckInput } from '../../contracts/balance-check';
 import { withdrawCallerUpdate } from '../../workflows/definitions';
@@ -14,7 +10,7 @@ import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
-import { IdempotencyKeyHeader, parsePreferWait, StartCheckBody } from '../schemas';
+import { IdempotencyKeyHeader, parsePreferWait, type RequestSchemas } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
 import { executeUpdate } from '../execute-update';
 
@@ -22,9 +18,13 @@ export interface ChecksDeps {
   client: Client;
   taskQueue: string;
   idempotency: IdempotencyStore;
+  /** Built from the providers the API admits (api/schemas.ts requestSchemas). */
+  startCheckBody: RequestSchemas['startCheck'];
   onCheckStarted?: (provider: string) => void;
   /** Checks call providers on the paced per-provider task queues (see worker/provider-workers.ts). */
   providerTaskQueues?: boolean;
+  /** Aborted when the process starts shutting down: long-polls answer 202 at once. */
+  draining?: AbortSignal;
 }
 
 const location = (ref: CheckRef) => `/v1/balance-checks/${encodeCheckId(ref)}`;
@@ -42,7 +42,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
   const { client } = deps;
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = StartCheckBody.safeParse(req.body);
+    const parsed = deps.startCheckBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
@@ -57,7 +57,9 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     };
 
     const bodyHash = canonicalHash(parsed.data);
-    const storeKey = idempotencyKey.data ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}` : undefined;
+    const storeKey = idempotencyKey.data
+      ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}`
+      : undefined;
     if (storeKey) {
       const claim = await deps.idempotency.claim(storeKey, bodyHash);
       if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
@@ -123,7 +125,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     res.set('Location', location(ref));
     if (wait) {
       res.set('Preference-Applied', `wait=${wait}`);
-      const result = await awaitResult(client, ref, wait);
+      const result = await awaitResult(client, ref, wait, deps.draining);
       if (result) return void res.status(200).json(doneView(ref, result));
     }
     res.status(202).json(runningView(ref));
@@ -139,12 +141,17 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     const description = await describeCheck(client, ref);
     if (description.status.name !== 'RUNNING') throw finished(description.status.name);
     try {
-      await executeUpdate(client, client.workflow.getHandle(ref.workflowId, ref.runId), withdrawCallerUpdate, [
-        ref.callerId,
-      ]);
+      await executeUpdate(
+        client,
+        client.workflow.getHandle(ref.workflowId, ref.runId),
+        withdrawCallerUpdate,
+        [ref.callerId],
+      );
     } catch (err) {
       const type =
-        err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+        err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure
+          ? err.cause.type
+          : undefined;
       if (type === UNKNOWN_CALLER) throw notFound();
       if (type === CHECK_FINISHED || err instanceof WorkflowNotFoundError) throw finished('COMPLETED');
       throw err;
@@ -156,5 +163,10 @@ export function createChecksRouter(deps: ChecksDeps): Router {
 }
 
 function finished(workflowStatus: string) {
-  return problem(409, 'check-finished', 'The check has already finished', `Its workflow is ${workflowStatus}`);
+  return problem(
+    409,
+    'check-finished',
+    'The check has already finished',
+    `Its workflow is ${workflowStatus}`,
+  );
 }

@@ -2,14 +2,13 @@
 // with Temporal Schedules (pause, resume, trigger now, list, delete). Each firing starts
 // scheduledBalanceCheckBatch, which starts the batch; GET lists the batches a schedule started.
 import { randomUUID } from 'node:crypto';
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { ScheduleNotFoundError, type CalendarSpec, type Client, type ScheduleSpec } from '@temporalio/client';
-import { z } from 'zod';
-import { MAX_SCHEDULED_ITEMS, type BatchItem, type ScheduledBatchInput } from '../../contracts/batch';
+import type { BatchItem, ScheduledBatchInput } from '../../contracts/batch';
 import type { scheduledBalanceCheckBatch } from '../../workflows';
 import { requireScope, type ApiKey } from '../auth';
 import { encodeBatchId } from '../batch-id';
-import { BatchItemBody } from '../batch-schemas';
+import type { BatchSchemas, CalendarBody } from '../batch-schemas';
 import { problem, validationProblem } from '../problem';
 import { withTemporalDeadline } from '../temporal-deadline';
 
@@ -17,52 +16,8 @@ export interface SchedulesDeps {
   client: Client;
   taskQueue: string;
   providerTaskQueues?: boolean;
-}
-
-const Calendar = z.strictObject({
-  month: z.number().int().min(1).max(12).optional(),
-  dayOfMonth: z.number().int().min(1).max(31).optional(),
-  dayOfWeek: z
-    .enum(['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'])
-    .optional(),
-  hour: z.number().int().min(0).max(23),
-  minute: z.number().int().min(0).max(59).optional(),
-});
-
-export const StartScheduleBody = z
-  .strictObject({
-    batch: z.strictObject({
-      items: z.array(BatchItemBody).min(1).max(MAX_SCHEDULED_ITEMS),
-      itemConcurrency: z.number().int().min(1).max(100).optional(),
-    }),
-    cron: z
-      .array(z.string().min(9).max(100))
-      .max(10)
-      .optional()
-      .describe('Cron expressions, e.g. "0 6 14,L * *"'),
-    calendars: z
-      .array(Calendar)
-      .max(20)
-      .optional()
-      .describe('e.g. {dayOfMonth: 14, hour: 6} and the last day'),
-    at: z.iso.datetime({ offset: true }).optional().describe('Run once at this time'),
-    timeZone: z.string().min(1).max(64).optional().describe('IANA zone, e.g. America/New_York (default UTC)'),
-    paused: z.boolean().optional(),
-  })
-  .superRefine((body, ctx) => {
-    if (!body.cron && !body.calendars && !body.at)
-      ctx.addIssue({ code: 'custom', path: ['cron'], message: 'give cron, calendars or at' });
-    if (body.timeZone && !validTimeZone(body.timeZone))
-      ctx.addIssue({ code: 'custom', path: ['timeZone'], message: 'not an IANA time zone' });
-  });
-
-function validTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
+  /** Built from the providers the API admits (api/batch-schemas.ts batchSchemas). */
+  startScheduleBody: BatchSchemas['startSchedule'];
 }
 
 const SCHEDULE_PREFIX = 'balance-check-schedule';
@@ -72,7 +27,6 @@ const publicId = (scheduleId: string) => `sch_${scheduleId.split(':')[2]}`;
 export function createSchedulesRouter(deps: SchedulesDeps): Router {
   const router = Router();
   const { client } = deps;
-  router.use(express.json({ limit: 2 * 1024 * 1024, strict: true }));
 
   /** The schedule named by the path, if it belongs to the caller's owner; 404 otherwise. */
   function scheduleParam(req: Request, res: Response) {
@@ -82,7 +36,7 @@ export function createSchedulesRouter(deps: SchedulesDeps): Router {
   }
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = StartScheduleBody.safeParse(req.body);
+    const parsed = deps.startScheduleBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
     const apiKey = res.locals.apiKey as ApiKey;
     const { batch, cron, calendars, at, timeZone, paused } = parsed.data;
@@ -216,7 +170,7 @@ const MONTHS = [
   'DECEMBER',
 ] as const;
 
-function calendarSpec(c: z.infer<typeof Calendar>): CalendarSpec {
+function calendarSpec(c: CalendarBody): CalendarSpec {
   return {
     ...(c.month ? { month: MONTHS[c.month - 1]! } : {}),
     ...(c.dayOfMonth ? { dayOfMonth: c.dayOfMonth } : {}),

@@ -9,7 +9,6 @@ import {
   meldAccountPageSchema,
   meldAccountSchema,
   meldConnectionListSchema,
-  meldConnectionSchema,
   meldRefreshAnswerSchema,
   meldTransactionPageSchema,
   type MeldAccount,
@@ -22,7 +21,7 @@ export interface MeldClientOptions {
   apiKey: string;
   fetch: FetchLike;
   timeoutMs: number;
-  /** Sent as Meld-Version (YYYY-MM-DD); Meld uses the account's default when absent. */
+  /** Sent as Meld-Version (YYYY-MM-DD) on every call; default MELD_ASSUMPTIONS.defaultMeldVersion. */
   meldVersion?: string;
   /** Page size for cursor searches (1–100). */
   pageLimit?: number;
@@ -66,23 +65,36 @@ export class MeldClient {
     );
   }
 
-  /** Meld documents GET /bank-linking/connections/{connectionId} (API reference, "Get an institution connection"). */
-  async getConnection(connectionId: string): Promise<MeldConnection> {
-    return this.call(
-      'connection',
-      `/bank-linking/connections/${encodeURIComponent(connectionId)}`,
-      meldConnectionSchema,
+  /**
+   * One connection, found in the documented list (`GET /bank-linking/connections`, PROVIDERS.md): no
+   * document we hold names a single-connection GET. `customerId` narrows the list where Meld honours it;
+   * further pages (cursor = last record's key, as for accounts) are read only while the id is not found.
+   */
+  async findConnection(customerId: string, connectionId: string): Promise<MeldConnection> {
+    let after: string | undefined;
+    for (let page = 0; page < MELD_ASSUMPTIONS.maxPages; page++) {
+      const params = new URLSearchParams({ customerId });
+      if (after) params.set('after', after);
+      const list = await this.call(
+        'connections',
+        `/bank-linking/connections?${params}`,
+        meldConnectionListSchema,
+      );
+      const found = list.connections.find((c) => c.id === connectionId);
+      if (found) return found;
+      const nextKey = list.connections[list.connections.length - 1]?.key ?? undefined;
+      if (!list.remaining || !nextKey || nextKey === after) break;
+      after = nextKey;
+    }
+    throw fatalError(
+      ProviderErrorType.NotFound,
+      `meld lists no connection ${connectionId} for this customer`,
+      {
+        provider: 'meld',
+        operation: 'connections',
+        httpStatus: 404,
+      },
     );
-  }
-
-  async listConnections(customerId: string): Promise<MeldConnection[]> {
-    const params = new URLSearchParams({ customerId });
-    const list = await this.call(
-      'connections',
-      `/bank-linking/connections?${params}`,
-      meldConnectionListSchema,
-    );
-    return list.connections;
   }
 
   /** Forces a balances refresh. 409 is an answer (not refreshable); 429 throws ProviderThrottledError. */
@@ -181,7 +193,8 @@ export class MeldClient {
         // Meld wants the raw key after BASIC, not base64(user:pass).
         Authorization: `BASIC ${this.opts.apiKey}`,
         Accept: 'application/json',
-        ...(this.opts.meldVersion ? { 'Meld-Version': this.opts.meldVersion } : {}),
+        // Pinned so Meld cannot change shapes under us when the account's default version moves.
+        'Meld-Version': this.opts.meldVersion ?? MELD_ASSUMPTIONS.defaultMeldVersion,
       },
       classify: (status, text, retryAfterMs) => classifyMeldStatus(operation, status, text, retryAfterMs),
     });

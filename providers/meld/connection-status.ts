@@ -6,7 +6,7 @@ import type { MeldConnection } from './schemas';
 export type ConnectionAssessment =
   /** Refresh may be requested. */
   | { kind: 'REFRESHABLE' }
-  /** A refresh is already running: join it instead of starting another. */
+  /** A refresh is already running (IN_PROGRESS on a connection aggregated before): join it. */
   | { kind: 'RUNNING' }
   /** The customer must act in Meld's widget (reconnect) before data can move. */
   | { kind: 'ACTION_REQUIRED'; reason: Reason }
@@ -14,14 +14,24 @@ export type ConnectionAssessment =
   | { kind: 'FAILED'; reason: Reason };
 
 export function assessMeldConnection(
-  connection: Pick<MeldConnection, 'status' | 'statusReason'>,
+  connection: Pick<MeldConnection, 'status' | 'statusReason' | 'successfullyAggregatedAt'>,
 ): ConnectionAssessment {
   const status = connection.status.toUpperCase();
   const statusReason = connection.statusReason ?? undefined;
   const because = statusReason ? ` (statusReason ${statusReason})` : '';
   switch (status) {
     case 'IN_PROGRESS':
-      return { kind: 'RUNNING' };
+      // A lifecycle state (MELD_ASSUMPTIONS.inProgressMeaning): linking not finished. A connection that
+      // was aggregated before is past linking, so there it can only be a running refresh: join it.
+      if (connection.successfullyAggregatedAt) return { kind: 'RUNNING' };
+      return {
+        kind: 'ACTION_REQUIRED',
+        reason: {
+          code: 'CONNECTION_NOT_READY',
+          message:
+            'Meld connection is IN_PROGRESS: the customer has not finished linking it in Meld’s widget',
+        },
+      };
     case 'RECONNECT_REQUIRED':
       return {
         kind: 'ACTION_REQUIRED',

@@ -64,10 +64,9 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
         refreshId: req.refreshKey,
         startedAt: startedAt.toISOString(),
         polling: MELD_POLLING,
-        mfaPossible: false,
         ...extra,
       });
-      const before = await client.getConnection(connectionId);
+      const before = await client.findConnection(req.resource.userId, connectionId);
       const assessed = assessMeldConnection(before);
       if (assessed.kind === 'ACTION_REQUIRED' || assessed.kind === 'FAILED') {
         return answer(assessed.kind, now(), { reason: assessed.reason });
@@ -94,7 +93,7 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
         throw err;
       }
       // 409: the status changed between our read and the refresh; read it again and decide the same way.
-      const after = assessMeldConnection(await client.getConnection(connectionId));
+      const after = assessMeldConnection(await client.findConnection(req.resource.userId, connectionId));
       if (after.kind === 'RUNNING') return answer('STARTED', startedAt, { refreshId: JOINED_REFRESH_ID });
       if (after.kind !== 'REFRESHABLE') return answer(after.kind, startedAt, { reason: after.reason });
       return answer('NOT_REFRESHABLE', startedAt, {
@@ -106,23 +105,32 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
     },
 
     async readRefreshStatus(ref): Promise<RefreshStatus> {
-      const connection = await client.getConnection(ids(ref).connectionId);
-      const assessed = assessMeldConnection(connection);
+      const { customerId, connectionId } = ids(ref);
+      const connection = await client.findConnection(customerId, connectionId);
       const providerStatus = connection.statusReason
         ? `${connection.status}/${connection.statusReason}`
         : connection.status;
+      // Our refresh was accepted, so the connection was linked: IN_PROGRESS now can only mean the refresh
+      // itself (whatever Meld means by it); the balances decide, as for any refreshable status.
+      const assessed =
+        connection.status.toUpperCase() === 'IN_PROGRESS'
+          ? { kind: 'RUNNING' as const }
+          : assessMeldConnection(connection);
       if (assessed.kind === 'ACTION_REQUIRED' || assessed.kind === 'FAILED') {
         return { state: assessed.kind, providerStatus, reason: assessed.reason };
       }
-      if (assessed.kind === 'RUNNING') return { state: 'RUNNING', providerStatus };
-      const accounts = await accountsOf(ref);
+      // Closed/inactive accounts never update: they must not hold the check open.
+      const accounts = (await accountsOf(ref)).filter((a) => !isInactive(a));
       const fresh = accounts.length > 0 && accounts.every((a) => updatedSince(a, ref.startedAt));
       return { state: fresh ? 'SUCCEEDED' : 'RUNNING', providerStatus };
     },
 
     async listBalances(req): Promise<NormalizedBalance[]> {
       const { customerId } = ids(req);
-      const accounts = await accountsOf(req);
+      // Like MX's closed accounts: left out unless asked for by id, and then CACHED with the reason.
+      const accounts = (await accountsOf(req)).filter(
+        (a) => req.accountIds?.includes(a.id) || !isInactive(a),
+      );
       return Promise.all(
         accounts.map(async (account) => {
           const note = cachedNote(account, req);
@@ -143,11 +151,23 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
   };
 }
 
+/** The account cannot move money (MELD_ASSUMPTIONS.inactiveAccountStatuses). */
+export function isInactive(account: MeldAccount): boolean {
+  const status = account.status?.toUpperCase();
+  return !!status && (MELD_ASSUMPTIONS.inactiveAccountStatuses as readonly string[]).includes(status);
+}
+
 /** Why an account is not REALTIME, or undefined when it is. */
 function cachedNote(
   account: MeldAccount,
   req: { refreshed: boolean; startedAt: string; cachedReasons?: { accountId: string; reason: Reason }[] },
 ) {
+  if (isInactive(account)) {
+    return {
+      code: 'ACCOUNT_NOT_ACTIVE',
+      message: `Meld lists this account as ${account.status}: its balance is not refreshed and it cannot fund a payment`,
+    };
+  }
   const listed = req.cachedReasons?.find((c) => c.accountId === account.id)?.reason;
   if (listed) return listed;
   if (!req.refreshed)

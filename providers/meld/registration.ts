@@ -1,10 +1,10 @@
-// Meld behind the registry: env config, provider, webhook (meld-signature HMAC), sandbox.
+// Meld behind the registry: env config, provider, webhook (meld-signature HMAC), resource shape. Sandbox: simulator/registration.ts.
 import { z } from 'zod';
 import type { ProviderRegistration } from '../registration';
+import { MELD_ASSUMPTIONS } from './assumptions';
 import { MeldClient } from './client';
 import { createMeldProvider } from './provider';
 import { verifyMeldWebhook } from './signature';
-import { startMeldSimulator } from './simulator';
 import { translateMeldWebhook } from './webhook';
 
 const MeldEnv = z.object({
@@ -14,16 +14,30 @@ const MeldEnv = z.object({
   /** The public URL Meld posts to: it is part of the signed string, so it comes from config. */
   MELD_WEBHOOK_URL: z.url(),
   MELD_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().positive().default(300),
+  MELD_VERSION: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .default(MELD_ASSUMPTIONS.defaultMeldVersion),
 });
 type MeldConfig = z.infer<typeof MeldEnv>;
 
-const SANDBOX = { apiKey: 'sandbox-meld-key', webhookSecret: 'sandbox-meld-webhook-secret' };
-
 export const meldRegistration: ProviderRegistration<MeldConfig> = {
   name: 'meld',
+  title: 'Meld Bank Linking',
+  resource: {
+    userId: 'Meld customerId',
+    memberId: { presence: 'required', meaning: 'Meld connectionId: the connection to refresh' },
+  },
   configFromEnv: (env) => (env.MELD_BASE_URL ? MeldEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
-    createMeldProvider(new MeldClient({ baseUrl: c.MELD_BASE_URL, apiKey: c.MELD_API_KEY, ...deps })),
+    createMeldProvider(
+      new MeldClient({
+        baseUrl: c.MELD_BASE_URL,
+        apiKey: c.MELD_API_KEY,
+        meldVersion: c.MELD_VERSION,
+        ...deps,
+      }),
+    ),
   authenticateWebhook(c, req) {
     const verdict = verifyMeldWebhook({
       secret: c.MELD_WEBHOOK_SECRET,
@@ -35,27 +49,6 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
     return verdict.ok ? verdict : { ok: false, reason: `Meld signature rejected: ${verdict.reason}` };
   },
   translateWebhook: translateMeldWebhook,
-  async startSandbox({ webhookUrl, timeScale, port }) {
-    const simulator = await startMeldSimulator(
-      {
-        apiKey: SANDBOX.apiKey,
-        webhookSecret: SANDBOX.webhookSecret,
-        timeScale,
-        // Meld signs the public URL it is configured with, even when a proxy forwards elsewhere.
-        ...(webhookUrl ? { webhookTarget: { url: webhookUrl }, webhookUrl } : {}),
-      },
-      port,
-    );
-    return {
-      simulator,
-      env: {
-        MELD_BASE_URL: simulator.url,
-        MELD_API_KEY: SANDBOX.apiKey,
-        MELD_WEBHOOK_SECRET: SANDBOX.webhookSecret,
-        MELD_WEBHOOK_URL: webhookUrl ?? 'http://127.0.0.1/webhooks/meld',
-      },
-    };
-  },
   envDoc: [
     { key: 'MELD_BASE_URL', meaning: 'Meld API host (https://api-sb.meld.io or https://api.meld.io)' },
     { key: 'MELD_API_KEY', meaning: 'Meld API key (sent as `Authorization: BASIC <key>`)', secret: true },
@@ -64,6 +57,10 @@ export const meldRegistration: ProviderRegistration<MeldConfig> = {
     {
       key: 'MELD_WEBHOOK_TOLERANCE_SECONDS',
       meaning: 'Accepted age of meld-signature-timestamp (default 300)',
+    },
+    {
+      key: 'MELD_VERSION',
+      meaning: `Meld-Version sent on every call (default ${MELD_ASSUMPTIONS.defaultMeldVersion})`,
     },
   ],
 };

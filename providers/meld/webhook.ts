@@ -1,9 +1,10 @@
 // Meld webhook (already signature-verified) → the ProviderEvent the workflow receives as a signal.
-import type { ProviderEvent, ResourceRef } from '../../contracts/balance-check';
+import type { WebhookTranslation } from '../../contracts/provider';
+import type { ProviderEvent } from '../../contracts/balance-check';
 import { MELD_ASSUMPTIONS } from './assumptions';
 import { meldWebhookSchema } from './schemas';
 
-export type MeldWebhookTranslation = { resource: ResourceRef; event: ProviderEvent } | { ignored: string };
+export type MeldWebhookTranslation = WebhookTranslation;
 
 const REFRESH_EVENTS: Record<string, ProviderEvent['kind']> = {
   BANK_LINKING_ACCOUNTS_UPDATING: 'REFRESH_STARTED',

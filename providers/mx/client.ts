@@ -129,7 +129,7 @@ export class MxClient {
     return all.filter((t) => t.status?.toUpperCase() === 'PENDING');
   }
 
-  private async collectPages<S extends z.ZodType<{ pagination: MxPagination }>, R>(
+  private async collectPages<S extends z.ZodType<{ pagination?: MxPagination | null }>, R>(
     operation: string,
     path: string,
     schema: S,
@@ -146,7 +146,10 @@ export class MxClient {
       );
       const items = records(body);
       out.push(...items);
-      if (items.length === 0 || body.pagination.current_page >= body.pagination.total_pages) break;
+      // Pagination is optional in the spec: without page numbers, a short page is the last one.
+      const { current_page: current, total_pages: total } = body.pagination ?? {};
+      const last = current != null && total != null ? current >= total : items.length < this.recordsPerPage;
+      if (items.length === 0 || last) break;
     }
     return out;
   }

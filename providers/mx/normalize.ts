@@ -31,13 +31,19 @@ export interface NormalizeOptions {
   note?: Reason;
 }
 
+/** An account MX names (guid is nullable in the spec; one without cannot be addressed or reported). */
+export type NamedMxAccount = MxAccount & { guid: string };
+export const isNamedMxAccount = (a: MxAccount): a is NamedMxAccount =>
+  typeof a.guid === 'string' && a.guid !== '';
+
 export function normalizeMxAccount(account: MxAccount, opts: NormalizeOptions): NormalizedBalance {
   const kind = mxAccountKind(account.type, account.subtype);
   // MX omits currency_code for many US institutions; its data is USD unless it says otherwise.
   const currency = (account.currency_code ?? 'USD').toUpperCase();
   const name = account.name ?? account.nickname;
   const base = {
-    accountId: account.guid,
+    // The provider skips accounts without a guid (isNamedMxAccount); '' only guards the type.
+    accountId: account.guid ?? '',
     ...(name ? { name } : {}),
     kind,
     ...(account.type
@@ -89,6 +95,7 @@ export function pendingByAccount(
   const sums = new Map<string, number>();
   for (const t of transactions) {
     if (t.status?.toUpperCase() !== 'PENDING' || t.amount === null || t.amount === undefined) continue;
+    if (!t.account_guid) continue;
     const currency = currencyOf(t.account_guid);
     if (!isKnownCurrency(currency)) continue;
     const amount = Math.abs(toMinorUnits(t.amount, currency));
@@ -158,7 +165,8 @@ export function toChallengeView(challenge: MxChallenge): ChallengeView {
     value: o.value ?? o.guid ?? '',
   }));
   return {
-    id: challenge.guid,
+    // guid is nullable in the spec: the field name is the next best handle for the caller.
+    id: challenge.guid ?? challenge.field_name ?? '',
     type,
     label: challenge.label ?? challenge.field_name ?? 'Answer the question from your bank',
     ...(challenge.field_name ? { fieldName: challenge.field_name } : {}),

@@ -6,6 +6,7 @@ import { fatalError, ProviderErrorType, type ProviderErrorDetails } from '../htt
 import type { MxClient } from './client';
 import {
   mapMxConnectionStatus,
+  isNamedMxAccount,
   mxFailureReason,
   normalizeMxAccount,
   pendingByAccount,
@@ -44,7 +45,6 @@ export function createMxProvider(client: MxClient): BalanceProvider {
           startedAt: new Date(beforeCall).toISOString(),
           polling: MX_POLLING,
           reason: throttled,
-          mfaPossible: false,
         };
       }
       const startedAt = new Date(refreshStartFor(member, beforeCall)).toISOString();
@@ -53,7 +53,6 @@ export function createMxProvider(client: MxClient): BalanceProvider {
         refreshId: `${member.guid ?? memberId}:${startedAt}`,
         startedAt,
         polling: MX_POLLING,
-        mfaPossible: true,
       };
     },
 
@@ -88,6 +87,10 @@ export function createMxProvider(client: MxClient): BalanceProvider {
       const { userId, memberId } = mxResource(req.resource, 'resume');
       // MX's resume takes an OPTIONS answer as the option's value; callers may send the option id we showed.
       const current = await client.listChallenges(userId, memberId);
+      // None of these challenges is pending any more: an earlier attempt of this activity delivered
+      // the answers and lost MX's reply (MX answers a second resume with 405). The next status read
+      // says where the member is now, so resuming again would only turn a retry into a failure.
+      if (!req.answers.some((a) => current.some((c) => c.guid === a.challengeId))) return;
       const answers = req.answers.map((a) => {
         const options = current
           .filter((c) => c.guid === a.challengeId)
@@ -100,7 +103,7 @@ export function createMxProvider(client: MxClient): BalanceProvider {
 
     async listBalances(req): Promise<NormalizedBalance[]> {
       const { userId, memberId } = mxResource(req.resource, 'accounts');
-      const accounts = await client.listAccounts(userId, memberId);
+      const accounts = (await client.listAccounts(userId, memberId)).filter(isNamedMxAccount);
       const wanted = req.accountIds?.length ? new Set(req.accountIds) : null;
       // Closed accounts cannot fund anything; they are returned only when asked for by id.
       const selected = accounts.filter((a) => (wanted ? wanted.has(a.guid) : !a.is_closed));
@@ -151,17 +154,25 @@ function refreshStartFor(member: MxMember, beforeCall: number): number {
   return Math.min(succeeded, Number.isNaN(lastJobStart) ? succeeded : lastJobStart, beforeCall);
 }
 
-/** The per-member refresh throttle (legacy docs: 5 per 2 h) → "read cached balances", not an activity retry loop. */
+/**
+ * The per-member refresh throttle (legacy docs: 5 per 2 h) → "read cached balances", not an activity
+ * retry loop. A 429 without Retry-After is that throttle too (assumptions.ts: throttle-429): retrying
+ * it blindly would only spend more of the member's budget. Only a short Retry-After is a blip to wait out.
+ */
 function throttleReason(err: unknown): Reason | undefined {
   if (!(err instanceof ApplicationFailure) || err.type !== ProviderErrorType.Retryable) return undefined;
   const details = err.details?.[0] as ProviderErrorDetails | undefined;
   const wait = typeof err.nextRetryDelay === 'number' ? err.nextRetryDelay : undefined;
-  if (details?.httpStatus !== 429 || wait === undefined || wait <= THROTTLE_WAIT_LIMIT_MS) return undefined;
-  return {
+  if (details?.httpStatus !== 429 || (wait !== undefined && wait <= THROTTLE_WAIT_LIMIT_MS)) return undefined;
+  const reason: Reason = {
     code: 'REFRESH_THROTTLED',
-    message: 'MX throttles balance refreshes for this member; showing the last balances',
-    retryAt: new Date(Date.now() + wait).toISOString(),
+    message:
+      wait === undefined
+        ? 'MX throttles balance refreshes for this member (429 without Retry-After); showing the last balances'
+        : 'MX throttles balance refreshes for this member; showing the last balances',
   };
+  if (wait !== undefined) reason.retryAt = new Date(Date.now() + wait).toISOString();
+  return reason;
 }
 
 function mxResource(resource: ResourceRef, operation: string): { userId: string; memberId: string } {

@@ -1,9 +1,8 @@
-// MX behind the registry: env config, provider, webhook (HTTP Basic), sandbox.
+// MX behind the registry: env config, provider, webhook (HTTP Basic), resource shape. Sandbox: simulator/registration.ts.
 import { z } from 'zod';
 import type { ProviderRegistration } from '../registration';
 import { MxClient } from './client';
 import { createMxProvider } from './provider';
-import { startMxSimulator } from './simulator';
 import { translateMxWebhook, verifyMxWebhookAuth } from './webhook';
 
 const MxEnv = z.object({
@@ -15,19 +14,19 @@ const MxEnv = z.object({
 });
 type MxConfig = z.infer<typeof MxEnv>;
 
-const SANDBOX = {
-  clientId: 'sandbox-client',
-  apiKey: 'sandbox-api-key',
-  webhook: { username: 'mx-webhooks', password: 'sandbox-webhook-password' },
-};
-
 export const mxRegistration: ProviderRegistration<MxConfig> = {
   name: 'mx',
+  title: 'MX Platform API',
+  resource: {
+    userId: 'MX user guid (or your user id)',
+    memberId: { presence: 'required', meaning: 'MX member guid: the connection to refresh' },
+  },
   configFromEnv: (env) => (env.MX_BASE_URL ? MxEnv.parse(env) : undefined),
   createProvider: (c, deps) =>
     createMxProvider(
       new MxClient({ baseUrl: c.MX_BASE_URL, clientId: c.MX_CLIENT_ID, apiKey: c.MX_API_KEY, ...deps }),
     ),
+  webhookAuthInHeaders: true,
   authenticateWebhook: (c, req) =>
     verifyMxWebhookAuth(req.headers.authorization, {
       username: c.MX_WEBHOOK_USERNAME,
@@ -36,28 +35,6 @@ export const mxRegistration: ProviderRegistration<MxConfig> = {
       ? { ok: true }
       : { ok: false, reason: 'Invalid or missing HTTP Basic credentials' },
   translateWebhook: translateMxWebhook,
-  async startSandbox({ webhookUrl, timeScale, port }) {
-    const simulator = await startMxSimulator(
-      {
-        clientId: SANDBOX.clientId,
-        apiKey: SANDBOX.apiKey,
-        webhookAuth: SANDBOX.webhook,
-        timeScale,
-        ...(webhookUrl ? { webhookTarget: { url: webhookUrl } } : {}),
-      },
-      port,
-    );
-    return {
-      simulator,
-      env: {
-        MX_BASE_URL: simulator.url,
-        MX_CLIENT_ID: SANDBOX.clientId,
-        MX_API_KEY: SANDBOX.apiKey,
-        MX_WEBHOOK_USERNAME: SANDBOX.webhook.username,
-        MX_WEBHOOK_PASSWORD: SANDBOX.webhook.password,
-      },
-    };
-  },
   envDoc: [
     { key: 'MX_BASE_URL', meaning: 'MX Platform API host (https://int-api.mx.com or https://api.mx.com)' },
     { key: 'MX_CLIENT_ID', meaning: 'MX client id (HTTP Basic user)' },

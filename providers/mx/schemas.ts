@@ -1,16 +1,18 @@
 // zod schemas for the MX Platform API (v20250224) answers we read. Objects are not strict:
 // MX adds fields without a version bump, so unknown keys are accepted (and stripped).
 // The fields we read are typed exactly; money fields are JSON numbers in major units, nullable.
+// As lenient as the spec (v20250224) and no more: it marks no property required, and guids nullable,
+// so pagination, its fields and the record lists may be absent and guids null.
 import { z } from 'zod';
 
 const money = z.number().nullish();
 const text = z.string().nullish();
 
 export const mxPaginationSchema = z.object({
-  current_page: z.number().int(),
+  current_page: z.number().int().nullish(),
   per_page: z.number().int().nullish(),
   total_entries: z.number().int().nullish(),
-  total_pages: z.number().int(),
+  total_pages: z.number().int().nullish(),
 });
 
 const mxOptionSchema = z.object({
@@ -22,7 +24,8 @@ const mxOptionSchema = z.object({
 });
 
 export const mxChallengeSchema = z.object({
-  guid: z.string(),
+  // Nullable in the spec; such a challenge cannot be answered by guid, so it is shown without one.
+  guid: text,
   label: text,
   // The spec says string (TEXT, OPTIONS…); MX's own guides show integer ids (0 = TEXT). Accept both.
   type: z.union([z.string(), z.number().int()]).nullish(),
@@ -54,13 +57,20 @@ export const mxMemberSchema = z.object({
 export const mxMemberStatusBodySchema = z.object({ member: mxMemberStatusSchema });
 export const mxMemberBodySchema = z.object({ member: mxMemberSchema });
 
+const list = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((v) => v ?? []);
+
 export const mxChallengesBodySchema = z.object({
-  challenges: z.array(mxChallengeSchema),
+  challenges: list(mxChallengeSchema),
   pagination: mxPaginationSchema.nullish(),
 });
 
 export const mxAccountSchema = z.object({
-  guid: z.string(),
+  // Nullable in the spec: an account without a guid cannot be named and is skipped by the provider.
+  guid: text,
   member_guid: text,
   name: text,
   nickname: text,
@@ -77,13 +87,16 @@ export const mxAccountSchema = z.object({
 });
 
 export const mxAccountsPageSchema = z.object({
-  accounts: z.array(mxAccountSchema),
-  pagination: mxPaginationSchema,
+  accounts: list(mxAccountSchema),
+  pagination: mxPaginationSchema.nullish(),
 });
 
+/** readAccountByMember: `{account}`. */
+export const mxAccountBodySchema = z.object({ account: mxAccountSchema });
+
 export const mxTransactionSchema = z.object({
-  guid: z.string(),
-  account_guid: z.string(),
+  guid: text,
+  account_guid: text,
   member_guid: text,
   amount: money,
   // CREDIT | DEBIT; MX sends amounts as positive numbers and the direction here.
@@ -96,8 +109,8 @@ export const mxTransactionSchema = z.object({
 });
 
 export const mxTransactionsPageSchema = z.object({
-  transactions: z.array(mxTransactionSchema),
-  pagination: mxPaginationSchema,
+  transactions: list(mxTransactionSchema),
+  pagination: mxPaginationSchema.nullish(),
 });
 
 export type MxPagination = z.infer<typeof mxPaginationSchema>;

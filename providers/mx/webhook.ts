@@ -3,7 +3,7 @@
 // and MX itself says not to rely on webhooks alone: the workflow keeps reading status.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { ProviderEvent, ResourceRef } from '../../contracts/balance-check';
+import type { WebhookTranslation } from '../../contracts/provider';
 
 /** connection_status_id as webhooks send it (PROVIDERS.md), for bodies that carry only the id. */
 const STATUS_BY_ID = [
@@ -68,9 +68,37 @@ const connectionStatusSchema = z.looseObject({
 });
 const envelopeSchema = z.looseObject({ type: z.string() });
 
-export type MxWebhookTranslation = { resource: ResourceRef; event: ProviderEvent } | { ignored: string };
+export type MxWebhookTranslation = WebhookTranslation;
 
-export function translateMxWebhook(body: unknown): MxWebhookTranslation {
+/**
+ * Two MFA rounds send byte-identical CHALLENGED bodies (MX's payload has no round, job or time), so a
+ * body hash alone would give both rounds one event id and the workflow would drop the second as a
+ * duplicate. Copies of one delivery arrive together; a later round needs an answer, a resume and a
+ * login first. So identical CHALLENGED bodies within this window are one event; later ones are new.
+ */
+export const MX_CHALLENGE_DUPLICATE_WINDOW_MS = 250;
+const MAX_REMEMBERED_CHALLENGES = 10_000;
+
+/** A translator with its own memory of recent CHALLENGED deliveries (one per API process). */
+export function createMxWebhookTranslator(
+  now: () => number = Date.now,
+): (body: unknown) => MxWebhookTranslation {
+  const firstSeen = new Map<string, number>();
+  const challengeRound = (baseId: string): string => {
+    const at = now();
+    const seen = firstSeen.get(baseId);
+    if (seen !== undefined && at - seen <= MX_CHALLENGE_DUPLICATE_WINDOW_MS) return `${baseId}:${seen}`;
+    firstSeen.delete(baseId); // re-insert: the Map's order is then oldest first, for the cap below
+    firstSeen.set(baseId, at);
+    if (firstSeen.size > MAX_REMEMBERED_CHALLENGES) firstSeen.delete(firstSeen.keys().next().value!);
+    return `${baseId}:${at}`;
+  };
+  return (body) => translate(body, challengeRound);
+}
+
+export const translateMxWebhook = createMxWebhookTranslator();
+
+function translate(body: unknown, challengeRound: (baseId: string) => string): MxWebhookTranslation {
   const envelope = envelopeSchema.safeParse(body);
   if (!envelope.success) return { ignored: 'not an MX webhook body (no type)' };
   if (envelope.data.type === 'BALANCE') {
@@ -98,12 +126,14 @@ export function translateMxWebhook(body: unknown): MxWebhookTranslation {
     if (!status) return { ignored: 'CONNECTION_STATUS webhook without a status' };
     const stamp = c.updated_at ?? c.timestamp;
     const occurredAt = stamp != null ? toIso(stamp) : undefined;
-    // Without a timestamp, identical bodies are the same delivery (MX retries send the same body).
+    // Without a timestamp, identical bodies are the same delivery (MX retries send the same body) —
+    // except CHALLENGED, which repeats identically for every MFA round (see challengeRound).
     const suffix = occurredAt ?? createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 16);
+    const baseId = `mx:CONNECTION_STATUS:${c.member_guid}:${status}:${suffix}`;
     return {
       resource: { userId: c.user_guid, memberId: c.member_guid },
       event: {
-        eventId: `mx:CONNECTION_STATUS:${c.member_guid}:${status}:${suffix}`,
+        eventId: status === 'CHALLENGED' && !occurredAt ? challengeRound(baseId) : baseId,
         provider: 'mx',
         kind: 'STATUS_CHANGED',
         providerStatus: status,

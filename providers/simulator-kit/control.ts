@@ -35,6 +35,11 @@ export interface SimulatorControl {
   callLog(): { operation: string; at: number; status: number }[];
   /** Back to the sandbox's initial state. */
   reset(): void;
+  /**
+   * Makes a load-test clone of a sandbox resource (e.g. `meld-conn-active.17`) exist before the first
+   * call names it, for simulators whose provider first finds it in a list (Meld's connections).
+   */
+  prepareResource?(resource: { userId: string; memberId?: string }): void;
 }
 
 export interface RunningSimulator extends SimulatorControl {

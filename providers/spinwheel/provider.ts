@@ -12,13 +12,15 @@ import type {
   RefreshStatus,
 } from '../../contracts/provider';
 import type { SpinwheelClient } from './client';
+import { DEFAULT_REFRESH_SETTLE_MS, UPDATED_ON_GRANULARITY_MS } from './assumptions';
 import { eligibilityOf, normalizeSpinwheelCard } from './normalize';
 import type { SpinwheelCreditCard, SpinwheelRefreshItem } from './schemas';
 
 export const SPINWHEEL_POLLING: PollingProfile = {
   minIntervalMs: 3000,
   maxIntervalMs: 30_000,
-  // The webhook data shape is unconfirmed (assumptions.ts): a status read confirms completion.
+  // One webhook per card, and its body shape is a guess (assumptions.ts: webhook-data-shape): every
+  // completion is confirmed by a status read, which sees all of the user's cards at once.
   trustCompletionEvent: false,
   // FAILED is terminal and per card at Spinwheel; one read is enough.
   failureConfirmations: 1,
@@ -94,7 +96,67 @@ export function summarizeRefresh(items: SpinwheelRefreshItem[]): RefreshStatus {
   return status;
 }
 
-export function createSpinwheelProvider(client: SpinwheelClient): BalanceProvider {
+export interface SpinwheelProviderOptions {
+  /** Documented path: how long a card may go without a new updatedOn before it counts as not refreshed. */
+  settleMs?: number;
+  now?: () => number;
+}
+
+/** A card's refresh has landed when its updatedOn reaches the refresh start (floored to the second). */
+function updatedSince(card: SpinwheelCreditCard, startedAt: string): boolean {
+  const updatedOn = card.balanceDetails?.updatedOn;
+  if (typeof updatedOn !== 'number') return false;
+  const since = Math.floor(Date.parse(startedAt) / UPDATED_ON_GRANULARITY_MS) * UPDATED_ON_GRANULARITY_MS;
+  return updatedOn >= since;
+}
+
+function notConfirmed(cardId: string, settleMs: number): Reason {
+  return {
+    code: 'REFRESH_NOT_CONFIRMED',
+    message:
+      `Spinwheel showed no new balance for card ${cardId} within ${Math.round(settleMs / 1000)} s of the refresh ` +
+      '(a failed refresh keeps the last balance); the last known balance is shown.',
+  };
+}
+
+/**
+ * The documented path (guide: webhook, then retrieve user): a card is done when its updatedOn moved past
+ * the refresh start. A FAILED card looks like a slow one, so after settleMs the cards still waiting are
+ * reported as not refreshed instead of holding the check to its deadline.
+ */
+export function documentedStatus(
+  cards: SpinwheelCreditCard[],
+  startedAt: string,
+  elapsedMs: number,
+  settleMs: number,
+): RefreshStatus {
+  const updated = cards.filter((c) => updatedSince(c, startedAt));
+  const waiting = cards.filter((c) => !updatedSince(c, startedAt) && eligibilityOf(c).eligible);
+  // Nothing landed yet is "still running" too: a card may turn NOT_SUPPORTED (budget spent) mid-refresh.
+  if ((waiting.length > 0 || updated.length === 0) && elapsedMs < settleMs)
+    return { state: 'RUNNING', providerStatus: 'IN_PROGRESS' };
+  if (updated.length === 0) {
+    return {
+      state: 'FAILED',
+      providerStatus: 'NOT_CONFIRMED',
+      reason: {
+        code: 'REFRESH_NOT_CONFIRMED',
+        message: `Spinwheel showed no new balance for any card within ${Math.round(settleMs / 1000)} s of the refresh.`,
+      },
+    };
+  }
+  const status: RefreshStatus = { state: 'SUCCEEDED', providerStatus: 'COMPLETED' };
+  if (waiting.length > 0)
+    status.failedAccounts = waiting.map((c) => ({ accountId: c.id, reason: notConfirmed(c.id, settleMs) }));
+  return status;
+}
+
+export function createSpinwheelProvider(
+  client: SpinwheelClient,
+  opts: SpinwheelProviderOptions = {},
+): BalanceProvider {
+  const settleMs = opts.settleMs ?? DEFAULT_REFRESH_SETTLE_MS;
+  const now = opts.now ?? Date.now;
   return {
     name: 'spinwheel',
 
@@ -106,39 +168,58 @@ export function createSpinwheelProvider(client: SpinwheelClient): BalanceProvide
         ...eligibilityOf(card),
       }));
       const eligibleIds = accounts.filter((a) => a.eligible).map((a) => a.accountId);
+      // A retry may follow a first attempt whose refresh already ran: its updatedOn counts from then.
+      const startedAt =
+        req.attempt && req.attempt > 1 && req.firstAttemptAt
+          ? req.firstAttemptAt
+          : new Date(now()).toISOString();
       const common = {
+        // The extRequestId we send, which Spinwheel's webhooks carry back (ProviderEvent.refreshId).
         refreshId: req.refreshKey,
-        startedAt: new Date().toISOString(),
+        startedAt,
         polling: SPINWHEEL_POLLING,
         accounts,
-        mfaPossible: false,
       };
       if (eligibleIds.length === 0)
         return { ...common, state: 'NOT_REFRESHABLE', reason: noneEligibleReason(accounts) };
       // refreshKey is deterministic per check: an activity retry replays the same extRequestId,
-      // and Spinwheel answers with the existing transaction instead of starting a second one.
+      // and Spinwheel answers with the existing transaction (or 409) instead of starting a second one.
       await client.refreshLiabilities(req.resource.userId, req.refreshKey, eligibleIds);
       return { ...common, state: 'STARTED' };
     },
 
     async readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus> {
-      return summarizeRefresh(await client.getRefreshStatus(ref.resource.userId, ref.refreshId));
+      // An empty answer from the status endpoint says nothing: the documented read decides then.
+      const items = await client.getRefreshStatus(ref.resource.userId, ref.refreshId);
+      if (items?.length) return summarizeRefresh(items);
+      const user = await client.getUser(ref.resource.userId);
+      const cards = selectCards(user.creditCards, ref.accountIds);
+      return documentedStatus(cards, ref.startedAt, now() - Date.parse(ref.startedAt), settleMs);
     },
 
     async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
-      // The transaction's own item statuses say which cards really completed, independent of
-      // what the caller remembered; only those may be called REALTIME.
-      const items = req.refreshed ? await client.getRefreshStatus(req.resource.userId, req.refreshId) : [];
+      // With the status endpoint, the transaction's own item statuses say which cards completed;
+      // on the documented path a card is REALTIME when its updatedOn moved past the refresh start.
+      const read = req.refreshed
+        ? await client.getRefreshStatus(req.resource.userId, req.refreshId)
+        : undefined;
+      const items = read?.length ? read : undefined;
       const user = await client.getUser(req.resource.userId);
       const cached = new Map((req.cachedReasons ?? []).map((c) => [c.accountId, c.reason]));
       return selectCards(user.creditCards, req.accountIds).map((card) => {
-        const item = items.find((i) => i.creditCardId === card.id);
-        const told = cached.get(card.id);
+        const told = cached.get(card.id) ?? cached.get('*');
         if (told) return normalizeSpinwheelCard(card, 'CACHED', told);
-        if (item?.refreshTransactionStatus === 'COMPLETED') return normalizeSpinwheelCard(card, 'REALTIME');
-        if (item?.refreshTransactionStatus === 'FAILED')
-          return normalizeSpinwheelCard(card, 'CACHED', refreshFailed(card.id));
-        if (item) return normalizeSpinwheelCard(card, 'CACHED', stillRunning(card.id));
+        if (items) {
+          const item = items.find((i) => i.creditCardId === card.id);
+          if (item?.refreshTransactionStatus === 'COMPLETED') return normalizeSpinwheelCard(card, 'REALTIME');
+          if (item?.refreshTransactionStatus === 'FAILED')
+            return normalizeSpinwheelCard(card, 'CACHED', refreshFailed(card.id));
+          if (item) return normalizeSpinwheelCard(card, 'CACHED', stillRunning(card.id));
+        } else if (req.refreshed && updatedSince(card, req.startedAt)) {
+          return normalizeSpinwheelCard(card, 'REALTIME');
+        } else if (req.refreshed && eligibilityOf(card).eligible) {
+          return normalizeSpinwheelCard(card, 'CACHED', notConfirmed(card.id, settleMs));
+        }
         const { reason } = eligibilityOf(card);
         return normalizeSpinwheelCard(
           card,

@@ -4,8 +4,19 @@ import { z } from 'zod';
 
 /** Spinwheel money: JSON numbers in dollars. */
 const amount = z.number().nullish();
-/** Spinwheel timestamps: epoch milliseconds. */
-const epochMs = z.number().int().nullish();
+/**
+ * Spinwheel timestamps: epoch milliseconds (assumptions.ts: updated-on-epoch-ms). An ISO 8601 string is
+ * read too, and one that does not parse becomes null rather than failing the whole user read.
+ */
+const epochMs = z
+  .union([
+    z.number().int(),
+    z.string().transform((v) => {
+      const ms = Date.parse(v);
+      return Number.isNaN(ms) ? null : ms;
+    }),
+  ])
+  .nullish();
 
 export const RealtimeBalanceCapabilitySchema = z.looseObject({
   availability: z.enum(['SUPPORTED', 'NOT_SUPPORTED', 'FIELD_ERROR']),

@@ -63,7 +63,8 @@ export type SpinwheelWebhookTranslation =
 const KIND_BY_STATUS = {
   COMPLETED: 'REFRESH_COMPLETED',
   FAILED: 'REFRESH_FAILED',
-  IN_PROGRESS: 'STATUS_CHANGED',
+  // News that a card's refresh is underway (guide line 59): it wakes no status read.
+  IN_PROGRESS: 'REFRESH_STARTED',
 } as const;
 
 /** Maps a verified webhook body to the workflow signal it stands for, or says why it is ignored. */
@@ -93,6 +94,7 @@ export function translateSpinwheelWebhook(body: unknown): SpinwheelWebhookTransl
     kind: KIND_BY_STATUS[status],
     providerStatus: status,
   };
+  // The extRequestId we sent (startRefresh's refreshId): lets the workflow match the event to its refresh.
   const refreshId = items.find((i) => i.extRequestId)?.extRequestId;
   if (refreshId) event.refreshId = refreshId;
   return { resource: { userId }, event };

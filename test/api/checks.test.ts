@@ -246,11 +246,13 @@ describe('balance-checks API (running stack)', () => {
       assert.equal(res.body.type, 'https://balance-check.dev/problems/not-found');
     }
     assert.equal((await api('DELETE', `/v1/balance-checks/${ghost}`)).status, 404);
-    assert.equal(
-      (await api('POST', '/v1/balance-checks/garbage/mfa', { answers: [{ challengeId: 'a', value: 'b' }] }))
-        .status,
-      404,
-    );
+    for (const id of ['garbage', ghost]) {
+      const mfa = await api('POST', `/v1/balance-checks/${id}/mfa`, {
+        answers: [{ challengeId: 'a', value: 'b' }],
+      });
+      assert.equal(mfa.status, 404, `${id}: ${JSON.stringify(mfa.body)}`);
+      assert.equal(mfa.body.type, 'https://balance-check.dev/problems/not-found');
+    }
     assert.equal(
       (
         await api('POST', `/v1/balance-checks/${ghost}/events`, {
@@ -398,7 +400,13 @@ describe('balance-checks API (running stack)', () => {
     assert.match(metrics, /http_requests_total\{route="unmatched",method="GET",status="401"\}/);
     const doc = await api('GET', '/openapi.json');
     assert.equal(doc.body.openapi, '3.1.0');
-    assert.ok(doc.body.components.schemas.StartCheckRequest.properties.maxAgeSeconds);
+    // One variant per provider (its resource shape), each with the shared fields.
+    const variants = doc.body.components.schemas.StartCheckRequest.oneOf;
+    assert.deepEqual(
+      variants.map((v: any) => v.properties.provider.const),
+      ['mx', 'meld', 'spinwheel'],
+    );
+    for (const v of variants) assert.ok(v.properties.maxAgeSeconds, JSON.stringify(v));
     const page = await fetch(`${stack.apiUrl}/docs`);
     assert.equal(page.status, 200);
     const html = await page.text();

@@ -132,8 +132,11 @@ describe('many callers and tenants (running stack)', () => {
     assert.equal((await view(a.id)).status, 'CANCELED', 'the withdrawn caller stays canceled');
     assert.equal(sim.refreshStarts(`${USER}:MBR-slow`), before + 1);
 
-    // The last caller leaving cancels the provider wait.
+    // The last caller leaving cancels the provider wait (on a new refresh: wait for this one to close,
+    // or the next caller could still join it in its last moment).
+    await stack.env.client.workflow.getHandle(a.workflowId, a.runId).result();
     const c = await startCheck(mx('MBR-slow'));
+    assert.notEqual(c.runId, a.runId);
     const last = await api('DELETE', `/v1/balance-checks/${c.id}`);
     assert.equal(last.status, 202, JSON.stringify(last.body));
     const run = await stack.env.client.workflow.getHandle(c.workflowId, c.runId).result();

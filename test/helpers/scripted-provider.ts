@@ -34,7 +34,6 @@ export function scriptedProvider(opts: {
         state: 'STARTED',
         refreshId: req.refreshKey,
         startedAt: new Date().toISOString(),
-        mfaPossible: true,
         ...opts.start,
         polling: {
           minIntervalMs: opts.minIntervalMs ?? 200,

@@ -5,8 +5,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { hashApiKey, type ApiKey } from '../../api/auth';
 import type { ProviderName } from '../../contracts/balance-check';
+import { quietBundlerLogger } from '../../observability/quiet-logger';
 import { createLogger } from '../../observability/logger';
-import { startSandboxStack, type SandboxStack } from '../../sandbox/stack';
+import { startSandboxStack, type SandboxStack, type SandboxStackOptions } from '../../sandbox/stack';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 import { startDevServer, workflowBundle } from './temporal-env';
 
@@ -21,11 +22,22 @@ export const TEST_API_KEYS = {
 } as const;
 
 const TEST_KEY_CONFIG: ApiKey[] = [
-  { name: 'test-full', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.full), scopes: ['read', 'write', 'events'] },
+  {
+    name: 'test-full',
+    owner: 'test',
+    sha256: hashApiKey(TEST_API_KEYS.full),
+    scopes: ['read', 'write', 'events'],
+  },
   { name: 'test-read-only', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.readOnly), scopes: ['read'] },
   { name: 'test-relay', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.relay), scopes: ['events'] },
   // Three requests, then 429 (the bucket refills at 3 per minute).
-  { name: 'test-limited', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.limited), scopes: ['read'], ratePerMinute: 3 },
+  {
+    name: 'test-limited',
+    owner: 'test',
+    sha256: hashApiKey(TEST_API_KEYS.limited),
+    scopes: ['read'],
+    ratePerMinute: 3,
+  },
   {
     name: 'other-full',
     owner: 'other',
@@ -50,6 +62,8 @@ export interface TestStack extends SandboxStack {
 export async function startTestStack(
   opts: {
     providers?: ProviderName[];
+    /** Providers registered by the test itself (e.g. test/fixtures/providers/echo). */
+    extraProviders?: SandboxStackOptions['extraProviders'];
     timeScale?: number;
     taskQueue?: string;
     updateDeadlineMs?: number;
@@ -70,6 +84,7 @@ export async function startTestStack(
       connection: env.nativeConnection,
       namespace: env.namespace ?? 'default',
       providers: opts.providers,
+      extraProviders: opts.extraProviders,
       timeScale: opts.timeScale ?? 0.1,
       taskQueue: opts.taskQueue,
       workflowBundle: await (opts.dataConverter?.failureConverterPath
@@ -119,15 +134,10 @@ export async function startTestStack(
 let converterBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The failure converter also runs inside workflows, so a prebuilt bundle must include it. */
 function bundleWithFailureConverter(failureConverterPath: string): Promise<WorkflowBundleWithSourceMap> {
-  const silent = () => undefined;
-  const logger = {
-    trace: silent,
-    debug: silent,
-    info: silent,
-    warn: silent,
-    error: console.error,
-    log: silent,
-  };
-  converterBundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath, logger });
+  converterBundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    failureConverterPath,
+    logger: quietBundlerLogger,
+  });
   return converterBundle;
 }

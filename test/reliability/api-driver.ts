@@ -3,6 +3,7 @@
 // the rate limiter never shapes a load run (it is tested in test/api/).
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { hashApiKey, type ApiKey } from '../../api/auth';
+import { prepareResource } from './harness';
 import { decodeCheckId } from '../../api/check-id';
 import { SANDBOX_API_KEY } from '../../sandbox/stack';
 import type { CheckRun } from './harness';
@@ -80,6 +81,7 @@ export async function startViaApi(
   timeoutMs?: number,
 ): Promise<ApiStarted> {
   const resource = sc.resource(n);
+  prepareResource(sc.provider, resource);
   const startedAt = Date.now();
   const answer = await apiCall(
     apiUrl,

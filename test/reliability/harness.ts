@@ -12,6 +12,7 @@ import {
   type BalanceCheckResult,
   type BalanceCheckState,
 } from '../../contracts/balance-check';
+import type { RunningSimulator } from '../../providers/simulator-kit';
 import { startSandboxStack, type SandboxStack } from '../../sandbox/stack';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
 import { startDevServer, workflowBundle } from '../helpers/temporal-env';
@@ -35,6 +36,17 @@ export interface ReliabilityEnv {
   close(): Promise<void>;
 }
 
+/** Running simulators of this process's stacks: load-test clones are made known to them before use. */
+const preparers = new Set<Partial<Record<string, RunningSimulator>>>();
+export function registerSimulators(simulators: Partial<Record<string, RunningSimulator>>): () => void {
+  preparers.add(simulators);
+  return () => preparers.delete(simulators);
+}
+/** A clone of a sandbox resource (e.g. meld-conn-active.17) must exist before its first check. */
+export function prepareResource(provider: string, resource: { userId: string; memberId?: string }): void {
+  for (const sims of preparers) sims[provider]?.prepareResource?.(resource);
+}
+
 export async function startReliabilityEnv(
   opts: { timeScale?: number; taskQueue?: string; dbFilename?: string } = {},
 ): Promise<ReliabilityEnv> {
@@ -52,6 +64,7 @@ export async function startReliabilityEnv(
     log: () => undefined,
     apiKeys: RELIABILITY_API_KEYS,
   });
+  preparers.add(stack.simulators);
   const codePath = join(workDir, 'workflow-bundle.js');
   writeFileSync(codePath, (await workflowBundle()).code);
   return {
@@ -64,6 +77,7 @@ export async function startReliabilityEnv(
     codePath,
     workDir,
     async close() {
+      preparers.delete(stack.simulators);
       await stack.close();
       await env.teardown();
     },
@@ -163,6 +177,7 @@ export async function startCheck(
     requestedBy: 'reliability',
     owner: 'sandbox',
   };
+  prepareResource(input.provider, input.resource);
   const workflowId = balanceCheckWorkflowId(input.provider, input.resource, input.owner);
   const run: CheckRun = { scenario: sc, workflowId, input, startedAt: Date.now(), phasesSeen: new Set() };
   for (let attempt = 0; ; attempt++) {

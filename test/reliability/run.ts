@@ -1,13 +1,15 @@
 // The full reliability run: npm run reliability -- [--size ci|full] [--record-histories] [--no-write]
 // Worker SIGKILL (one of two, then all) with checks across providers and phases, provider faults, a dev-server
-// restart (SQLite), webhook chaos and API load with a worker kill,
+// restart (SQLite), webhook chaos, API load with a worker kill, and faults on the Temporal cluster
+// (test/reliability/cluster-run.ts; alone with `--only cluster`, which rewrites just its section),
 // and writes docs/RELIABILITY.md from what it measured. --record-histories re-records test/histories/.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { runWorkerCrash, type CrashReport } from './crash';
 import { FAULT_CASES, PROVIDER_TIMEOUT_MS, runFaultCases, type FaultOutcome } from './faults';
 import { runApiLoad, type LoadReport } from './api-load';
+import { runClusterReliability, spliceClusterSection } from './cluster-run';
 import { formatTally, ROOT, spawnWorker, startReliabilityEnv } from './harness';
 import { recordHistories } from './record-histories';
 import { runServerRestart, type RestartReport } from './server-restart';
@@ -20,6 +22,15 @@ async function main() {
     return;
   }
   const size = args.includes('--size') ? args[args.indexOf('--size') + 1]! : 'full';
+  if (args.includes('--only') && args[args.indexOf('--only') + 1] === 'cluster') {
+    const only = await runClusterReliability(size);
+    const path = join(ROOT, 'docs', 'RELIABILITY.md');
+    if (!args.includes('--no-write'))
+      writeFileSync(path, spliceClusterSection(readFileSync(path, 'utf8'), only.md));
+    console.log(only.md.join('\n'));
+    process.exitCode = only.bad ? 1 : 0;
+    return;
+  }
   // Webhook-path checks finish in seconds, before the kill; 840 started keeps ≥ 200 in flight at it
   // (MFA checks parked on held answers, slow and polling ones still refreshing).
   const checks = size === 'full' ? 840 : 32;
@@ -83,6 +94,7 @@ async function main() {
   } finally {
     await rl.close();
   }
+  const cluster = await runClusterReliability(size);
   const md = [
     '# Reliability',
     '',
@@ -160,6 +172,7 @@ async function main() {
       )}. Accepted ${load.accepted}, lost ${load.lost.length}${load.lost.length ? ` ${JSON.stringify(load.lost)}` : ''}.`,
     `- Documented 503: GET /v1/balance-checks/{id} of a RUNNING check answers 503 \`worker-unavailable\` when no worker answers its status query within 5 s (api/check-view.ts QUERY_DEADLINE_MS) — from the kill until the fresh worker holds the workflow again (sticky queue timeout, then the normal queue): ${load.documented503} such answers in [+${(load.windowMs[0] / 1000).toFixed(1)} s, +${(load.windowMs[1] / 1000).toFixed(1)} s]. POST never needs a worker (start is a server call) and \`Prefer: wait\` that runs out answers 202, so neither may 5xx. Undocumented 5xx / no answer: ${load.undocumented.length ? JSON.stringify(load.undocumented) : 'none'}.`,
     '',
+    ...cluster.md,
     '## Provider faults',
     '',
     `One check per case, worker with PROVIDER_TIMEOUT_MS=${PROVIDER_TIMEOUT_MS}, simulators at timeScale 0.1. Calls = requests of the faulted operation; gap = time from the faulted call to the next (Retry-After cases).`,
@@ -200,7 +213,8 @@ async function main() {
     chaos.unknown.some((u) => !u.ok) ||
     tallyBad(load.tally) ||
     load.undocumented.length > 0 ||
-    load.lost.length > 0;
+    load.lost.length > 0 ||
+    cluster.bad;
   process.exitCode = bad ? 1 : 0;
 }
 

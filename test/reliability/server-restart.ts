@@ -22,6 +22,7 @@ import {
 import {
   connectClient,
   driveCheck,
+  registerSimulators,
   spawnWorker,
   tally,
   waitUntil,
@@ -79,6 +80,7 @@ export async function runServerRestart(opts: RestartOptions): Promise<RestartRep
   // One client for the API and the driver, as in the API process: it must survive the restart.
   const client = await connectClient(server.address, namespace);
   let stack: SandboxStack | undefined;
+  let unregister = () => undefined as unknown;
   const workers: ChildWorker[] = [];
   try {
     stack = await startSandboxStack({
@@ -91,6 +93,7 @@ export async function runServerRestart(opts: RestartOptions): Promise<RestartRep
       log: () => undefined,
       apiKeys: RELIABILITY_API_KEYS,
     });
+    unregister = registerSimulators(stack.simulators);
     const codePath = join(workDir, 'workflow-bundle.js');
     writeFileSync(codePath, (await workflowBundle()).code);
     const r = { address: server.address, namespace, taskQueue, codePath, workDir, stack, client };
@@ -219,6 +222,7 @@ export async function runServerRestart(opts: RestartOptions): Promise<RestartRep
     };
   } finally {
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+    unregister();
     await stack?.close();
     await client.connection.close().catch(() => undefined);
     await server?.stop();

@@ -1,31 +1,16 @@
 // Webhook chaos, shared by the CI test and the full runner. The simulators' webhooks go to a relay
 // (setWebhookTarget) that captures them and re-posts them to the API — duplicated, reordered, held
 // until after the check finished, or replayed at the next check of the same resource just before and
-// just after it starts — with each provider's credentials (MX Basic and the Spinwheel header as the
-// simulator sent them; Meld re-signed with signMeldWebhook over MELD_WEBHOOK_URL). Crafted events for
+// just after it starts — with the headers the simulator sent, plus what its sandbox registration says a
+// redelivery needs (Meld: re-signed over MELD_WEBHOOK_URL). Routing keys and terminal events come from
+// the same registration (testHooks), so a new provider needs no edit here. Crafted events for
 // unknown resources must get 202 and change nothing. Every check must end with its scenario's result,
 // with REALTIME balances when COMPLETED, and never before its own refresh finished (stale completion).
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ProviderName } from '../../contracts/balance-check';
-import {
-  MELD_SIGNATURE_HEADER,
-  MELD_TIMESTAMP_HEADER,
-  signMeldWebhook,
-} from '../../providers/meld/signature';
+import { sandboxedProviders } from '../../providers/sandboxes';
 import { driveCheck, startCheck, type CheckRun, type ReliabilityEnv } from './harness';
 import { scenario, type Scenario } from './scenarios';
-
-type Policy = 'pass' | 'duplicate' | 'reorder' | 'hold';
-
-interface Captured {
-  provider: ProviderName;
-  key: string;
-  body: Buffer;
-  headers: Record<string, string>;
-  at: number;
-  terminal: boolean;
-}
+import { hooks, keyOf, Relay, type Policy } from './webhook-relay';
 
 export interface ChaosCaseOutcome {
   name: string;
@@ -59,156 +44,16 @@ export interface ChaosReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Routing key of a webhook body: MX member_guid, Meld payload.connectionId, Spinwheel userId. */
-function keyOf(provider: ProviderName, body: Record<string, unknown>): string {
-  if (provider === 'mx') return String(body.member_guid);
-  if (provider === 'meld') return String((body.payload as Record<string, unknown> | undefined)?.connectionId);
-  return String(body.userId);
-}
-
-function isTerminal(provider: ProviderName, body: Record<string, unknown>): boolean {
-  if (provider === 'mx') return body.type === 'BALANCE' || body.connection_status === 'DENIED';
-  if (provider === 'meld') return body.eventType === 'BANK_LINKING_ACCOUNTS_UPDATED';
-  const data = body.data as { refreshTransactionStatus?: string } | { refreshTransactionStatus?: string }[];
-  return (Array.isArray(data) ? data : [data]).some(
-    (d) => d.refreshTransactionStatus === 'COMPLETED' || d.refreshTransactionStatus === 'FAILED',
-  );
-}
-
-class Relay {
-  server!: Server;
-  url = '';
-  readonly policies = new Map<string, Policy>();
-  readonly captured: Captured[] = [];
-  readonly posts = new Map<string, number[]>();
-  private readonly held = new Map<string, Captured[]>();
-
-  constructor(private readonly r: ReliabilityEnv) {}
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        res.writeHead(200).end();
-        const provider = (req.url ?? '').split('/').pop() as ProviderName;
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-        const raw = Buffer.concat(chunks);
-        const body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-        this.onWebhook({
-          provider,
-          key: keyOf(provider, body),
-          body: raw,
-          headers,
-          at: Date.now(),
-          terminal: isTerminal(provider, body),
-        });
-      });
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    for (const [name, sim] of Object.entries(this.r.stack.simulators))
-      sim!.setWebhookTarget({ url: `${this.url}/webhooks/${name}` });
-  }
-
-  async close(): Promise<void> {
-    for (const [name, sim] of Object.entries(this.r.stack.simulators))
-      sim!.setWebhookTarget({ url: `${this.r.stack.apiUrl}/webhooks/${name}` });
-    this.server.closeAllConnections();
-    await new Promise((resolve) => this.server.close(resolve));
-  }
-
-  private onWebhook(c: Captured): void {
-    this.captured.push(c);
-    const policy = this.policies.get(c.key) ?? 'pass';
-    if (policy === 'pass') return void this.forward(c);
-    if (policy === 'duplicate') {
-      void this.forward(c);
-      void this.forward(c);
-      setTimeout(() => void this.forward(c), 1_000);
-      return;
-    }
-    const held = this.held.get(c.key) ?? [];
-    held.push(c);
-    this.held.set(c.key, held);
-    if (policy === 'reorder' && c.terminal) {
-      // The terminal event first, then everything before it, newest first (Meld UPDATED before
-      // UPDATING; MX BALANCE before a CONNECTION_STATUS).
-      this.held.delete(c.key);
-      void (async () => {
-        for (const h of held.reverse()) await this.forward(h);
-        if (c.provider === 'mx' && c.body.includes('"BALANCE"'))
-          await this.forward(craftedMxStatus(c, 'CONNECTED'));
-      })();
-    }
-  }
-
-  takeHeld(key: string): Captured[] {
-    const held = this.held.get(key) ?? [];
-    this.held.delete(key);
-    return held;
-  }
-
-  /** Posts a captured (or crafted) webhook to the API with the provider's credentials. */
-  async forward(c: Pick<Captured, 'provider' | 'key' | 'body' | 'headers'>): Promise<number> {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (c.headers.authorization) headers.authorization = c.headers.authorization;
-    const swHeader = this.r.stack.providerEnv.SPINWHEEL_WEBHOOK_HEADER!.toLowerCase();
-    if (c.headers[swHeader]) headers[swHeader] = c.headers[swHeader]!;
-    if (c.provider === 'meld') {
-      // Re-signed now (a redelivery is signed afresh), over the URL the API is configured with.
-      const timestamp = new Date().toISOString();
-      headers[MELD_TIMESTAMP_HEADER] = timestamp;
-      headers[MELD_SIGNATURE_HEADER] = signMeldWebhook({
-        secret: this.r.stack.providerEnv.MELD_WEBHOOK_SECRET!,
-        timestamp,
-        url: this.r.stack.providerEnv.MELD_WEBHOOK_URL!,
-        rawBody: c.body,
-      });
-    }
-    const status = await fetch(`${this.r.stack.apiUrl}/webhooks/${c.provider}`, {
-      method: 'POST',
-      headers,
-      body: c.body,
-      signal: AbortSignal.timeout(20_000),
-    }).then(
-      async (res) => {
-        const text = await res.text();
-        return res.status === 202 && text.includes('duplicate')
-          ? 2021
-          : res.status === 202 && text.includes('no-running-check')
-            ? 2022
-            : res.status;
-      },
-      () => 0,
-    );
-    const list = this.posts.get(c.key) ?? [];
-    list.push(status);
-    this.posts.set(c.key, list);
-    return status;
-  }
-}
+/** The resource field a provider's webhooks are keyed by: memberId, or userId where it has none. */
+const resourceKey = (provider: ProviderName, resource: { userId: string; memberId?: string }) =>
+  sandboxedProviders([provider])[0]!.registration.resource.memberId.presence === 'forbidden'
+    ? resource.userId
+    : resource.memberId!;
 
 /** Scenarios whose sandbox has accounts that cannot refresh (CACHED in a COMPLETED result by design). */
 const CACHED_BY_DESIGN = ['meld-no-available', 'spinwheel-mixed'];
 
 const STATUS_LABEL: Record<number, string> = { 2021: '202 duplicate', 2022: '202 no-running-check' };
-
-function craftedMxStatus(c: Pick<Captured, 'body' | 'headers' | 'key'>, status: string): Captured {
-  const b = JSON.parse(c.body.toString('utf8')) as Record<string, unknown>;
-  const body = Buffer.from(
-    JSON.stringify({
-      action: 'CHANGED',
-      type: 'CONNECTION_STATUS',
-      member_guid: b.member_guid,
-      user_guid: b.user_guid,
-      connection_status: status,
-      connection_status_id: 6,
-    }),
-  );
-  return { provider: 'mx', key: c.key, body, headers: c.headers, at: Date.now(), terminal: false };
-}
 
 /** Crafted webhooks for resources no check is running for (and bodies the API must ignore). */
 async function unknownResourceWebhooks(r: ReliabilityEnv): Promise<ChaosReport['unknown']> {
@@ -308,16 +153,7 @@ async function unknownResourceWebhooks(r: ReliabilityEnv): Promise<ChaosReport['
   for (const c of cases) {
     const raw = Buffer.from(JSON.stringify(c.body));
     const headers: Record<string, string> = { 'content-type': 'application/json', ...c.headers };
-    if (c.provider === 'meld') {
-      const timestamp = new Date().toISOString();
-      headers[MELD_TIMESTAMP_HEADER] = timestamp;
-      headers[MELD_SIGNATURE_HEADER] = signMeldWebhook({
-        secret: r.stack.providerEnv.MELD_WEBHOOK_SECRET!,
-        timestamp,
-        url: r.stack.providerEnv.MELD_WEBHOOK_URL!,
-        rawBody: raw,
-      });
-    }
+    Object.assign(headers, hooks(c.provider).redeliveryHeaders?.(raw, r.stack.providerEnv));
     const res = await fetch(`${r.stack.apiUrl}/webhooks/${c.provider}`, {
       method: 'POST',
       headers,
@@ -349,7 +185,7 @@ function outcome(
   opts: { notBefore?: number } = {},
 ): ChaosCaseOutcome {
   const sim = r.stack.simulators[p.sc.provider]!;
-  const key = p.sc.provider === 'spinwheel' ? run.input.resource.userId : run.input.resource.memberId!;
+  const key = resourceKey(p.sc.provider, run.input.resource);
   const res = run.result;
   const problems: string[] = [];
   const status = res?.status ?? `STUCK (${run.error})`;

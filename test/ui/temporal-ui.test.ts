@@ -1,6 +1,7 @@
 // The operator's view, in a real browser: the Temporal UI of a stack with the codec on lists checks
 // filtered by our search attributes, and a check's page shows its summary and current details —
 // which are encrypted in history, so this also proves the UI → codec server wiring (CORS included).
+import { quietBundlerLogger } from '../../observability/quiet-logger';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +35,11 @@ describe('Temporal UI: operators find and read balance checks', { skip }, () => 
   before(async () => {
     const codec = new AesGcmPayloadCodec({ encryptWith: 'ui-test', keys: { 'ui-test': randomBytes(32) } });
     const dataConverter = createDataConverter(codec);
-    const bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath, logger: quiet });
+    const bundle = bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      failureConverterPath,
+      logger: quietBundlerLogger,
+    });
     const uiPort = await freePort();
     codecServer = await startCodecServer({ codec, allowedOrigins: [`http://127.0.0.1:${uiPort}`] });
     devServer = await startTemporalDevServer({
@@ -162,6 +167,3 @@ describe('Temporal UI: operators find and read balance checks', { skip }, () => 
     );
   });
 });
-
-const noop = () => undefined;
-const quiet = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };

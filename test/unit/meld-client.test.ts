@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
 import { ProviderErrorType } from '../../providers/http/errors';
 import { MeldClient } from '../../providers/meld/client';
+import { MELD_ASSUMPTIONS } from '../../providers/meld/assumptions';
 import { MELD_SANDBOX_CUSTOMER, MELD_SANDBOX_LARGE_CUSTOMER } from '../../providers/meld/sandbox';
 import { startMeldSimulator, type RunningMeldSimulator } from '../../providers/meld/simulator';
 import { verifyMeldWebhook } from '../../providers/meld/signature';
@@ -106,7 +107,7 @@ beforeEach(() => {
 void describe('MeldClient ↔ Meld simulator', () => {
   void it('sends BASIC <raw key>; a wrong key is a non-retryable auth failure with a Meld error body', async () => {
     await rejectsWith(
-      client({ apiKey: 'wrong' }).getConnection('meld-conn-active'),
+      client({ apiKey: 'wrong' }).findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-active'),
       ProviderErrorType.Auth,
       true,
     );
@@ -121,7 +122,7 @@ void describe('MeldClient ↔ Meld simulator', () => {
       'requestId',
       'timestamp',
     ]);
-    const ok = await client().getConnection('meld-conn-active');
+    const ok = await client().findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-active');
     assert.equal(ok.status, 'ACTIVE');
   });
 
@@ -153,7 +154,8 @@ void describe('MeldClient ↔ Meld simulator', () => {
     const startedAt = Date.now();
     const outcome = await c.refresh('meld-conn-active');
     assert.equal(outcome.kind, 'STARTED');
-    assert.equal((await c.getConnection('meld-conn-active')).status, 'IN_PROGRESS');
+    // IN_PROGRESS is a linking state (assumptions.ts: in-progress-meaning): a refresh leaves it ACTIVE.
+    assert.equal((await c.findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-active')).status, 'ACTIVE');
     await waitFor(() => received.length >= 2);
     assert.deepEqual(
       received.map((r) => [r.ok, r.body.eventType]),
@@ -169,7 +171,7 @@ void describe('MeldClient ↔ Meld simulator', () => {
     assert.ok(Date.parse(afterJob.balances!.updatedAt!) >= startedAt);
     assert.notEqual(afterJob.balances!.updatedAt, before.balances!.updatedAt);
     assert.equal(afterJob.balances!.currentAmount, 19.98, 'the drifting sandbox account moved by one cent');
-    assert.equal((await c.getConnection('meld-conn-active')).status, 'ACTIVE');
+    assert.equal((await c.findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-active')).status, 'ACTIVE');
     assert.equal(sim.refreshStarts(`${MELD_SANDBOX_CUSTOMER}:meld-conn-active`), 1);
   });
 
@@ -206,7 +208,7 @@ void describe('MeldClient ↔ Meld simulator', () => {
   void it('5xx, resets and timeouts are retryable; 404 is NotFound', async () => {
     sim.injectFault('connections', { status: 503, retryAfterSeconds: 2 });
     const e503 = await rejectsWith(
-      client().getConnection('meld-conn-active'),
+      client().findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-active'),
       ProviderErrorType.Retryable,
       false,
     );
@@ -246,6 +248,46 @@ void describe('MeldClient ↔ Meld simulator', () => {
   });
 });
 
+void describe('Meld: documented reads, Meld-Version, and the guesses', () => {
+  void it('sends Meld-Version on every call: the documented default unless configured', async () => {
+    const seen: (string | null)[] = [];
+    const spy = (input: string, init?: RequestInit) => {
+      seen.push(new Headers(init?.headers).get('meld-version'));
+      return fetch(input, init);
+    };
+    await client({ fetch: spy, meldVersion: undefined }).findConnection(
+      MELD_SANDBOX_CUSTOMER,
+      'meld-conn-active',
+    );
+    await client({ fetch: spy, meldVersion: '2030-01-01' }).getAccount('meld-acct-active-checking');
+    assert.deepEqual(seen, [MELD_ASSUMPTIONS.defaultMeldVersion, '2030-01-01']);
+  });
+
+  void it('the connection comes from the list: a simulator without the single-connection GET changes nothing; an unlisted id is NotFound', async () => {
+    (sim as RunningMeldSimulator).setAssumptionModes({ singleConnectionGet: 'absent' });
+    const found = await client().findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-reconnect');
+    assert.deepEqual([found.id, found.status], ['meld-conn-reconnect', 'RECONNECT_REQUIRED']);
+    await rejectsWith(
+      client().findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-nope'),
+      ProviderErrorType.NotFound,
+      true,
+    );
+    assert.deepEqual(
+      [...new Set(sim.callLog().map((c) => c.operation))],
+      ['connections'],
+      'only the documented list was called',
+    );
+  });
+
+  void it('refresh-running mode: the connection reads IN_PROGRESS during a job and a second refresh is refused with 409', async () => {
+    (sim as RunningMeldSimulator).setAssumptionModes({ inProgressMeaning: 'refresh-running' });
+    const c = client();
+    assert.equal((await c.refresh('meld-conn-active')).kind, 'STARTED');
+    assert.equal((await c.findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-active')).status, 'IN_PROGRESS');
+    assert.equal((await c.refresh('meld-conn-active')).kind, 'NOT_REFRESHABLE');
+  });
+});
+
 void describe('Meld simulator webhook plans', () => {
   void it('duplicate: every event arrives twice with the same eventId', async () => {
     sim.setWebhookPlan({ mode: 'duplicate' });
@@ -260,10 +302,15 @@ void describe('Meld simulator webhook plans', () => {
     sim.setWebhookPlan({ mode: 'drop' });
     const c = client();
     await c.refresh('meld-conn-active');
-    assert.equal((await c.getConnection('meld-conn-active')).status, 'IN_PROGRESS');
+    const before = (
+      await c.searchAccounts({ customerId: MELD_SANDBOX_CUSTOMER, connectionId: 'meld-conn-active' })
+    )[0];
     // The job takes 150 ms at this timeScale; give the (dropped) webhooks ample time to show up.
     await new Promise((r) => setTimeout(r, 400));
-    assert.equal((await c.getConnection('meld-conn-active')).status, 'ACTIVE');
+    const afterJob = (
+      await c.searchAccounts({ customerId: MELD_SANDBOX_CUSTOMER, connectionId: 'meld-conn-active' })
+    )[0];
+    assert.notEqual(afterJob?.balances?.updatedAt, before?.balances?.updatedAt, 'the job ran');
     assert.equal(received.length, 0);
   });
 
@@ -282,6 +329,6 @@ void describe('Meld simulator webhook plans', () => {
     sim.setWebhookTarget({ url: 'http://127.0.0.1:9/unreachable' });
     await client().refresh('meld-conn-active');
     await waitFor(() => sim.webhookStats().failures >= 2);
-    assert.equal((await client().getConnection('meld-conn-active')).status, 'ACTIVE');
+    assert.equal((await client().findConnection(MELD_SANDBOX_CUSTOMER, 'meld-conn-active')).status, 'ACTIVE');
   });
 });

@@ -25,7 +25,6 @@ const start = (connectionId: string, provider = providerWith()) =>
 const refOf = (connectionId: string, s: RefreshStart, accountIds?: string[]): RefreshRef => ({
   provider: 'meld',
   resource: resource(connectionId),
-  refreshKey: `key-${connectionId}`,
   refreshId: s.refreshId,
   startedAt: s.startedAt,
   accountIds,
@@ -57,7 +56,6 @@ void describe('Meld provider', () => {
     assert.equal(s.state, 'STARTED');
     assert.notEqual(s.refreshId, 'key-meld-conn-active', "Meld's requestId is the refresh id");
     assert.deepEqual(s.polling, MELD_POLLING);
-    assert.equal(s.mfaPossible, false);
     const { status, states } = await pollUntilSettled(refOf('meld-conn-active', s));
     assert.equal(states[0], 'RUNNING');
     assert.equal(status.state, 'SUCCEEDED');
@@ -96,13 +94,46 @@ void describe('Meld provider', () => {
     assert.deepEqual([status.state, status.providerStatus], ['RUNNING', 'ACTIVE']);
   });
 
-  void it('joins a running refresh instead of starting another', async () => {
+  void it('IN_PROGRESS read as "refresh running" (simulator mode): joins it instead of starting another', async () => {
+    sim.setAssumptionModes({ inProgressMeaning: 'refresh-running' });
     const provider = providerWith();
     const first = await start('meld-conn-slow', provider);
     const second = await start('meld-conn-slow', provider);
     assert.deepEqual([first.state, second.state], ['STARTED', 'STARTED']);
     assert.equal(sim.refreshStarts(`${MELD_SANDBOX_CUSTOMER}:meld-conn-slow`), 1);
     assert.equal(refreshCalls(), 1, 'no second POST while IN_PROGRESS');
+  });
+
+  void it('IN_PROGRESS on a never-aggregated connection (linking not finished) → ACTION_REQUIRED CONNECTION_NOT_READY, no refresh', async () => {
+    sim.setConnectionStatus('meld-conn-active', 'IN_PROGRESS', null, { neverAggregated: true });
+    const s = await start('meld-conn-active');
+    assert.deepEqual([s.state, s.reason?.code], ['ACTION_REQUIRED', 'CONNECTION_NOT_READY']);
+    assert.equal(refreshCalls(), 0);
+  });
+
+  void it('a CLOSED account neither holds the refresh open nor comes back unless asked for, then CACHED ACCOUNT_NOT_ACTIVE', async () => {
+    sim.setAccountStatus('meld-acct-active-savings', 'CLOSED');
+    const provider = providerWith();
+    const s = await start('meld-conn-active', provider);
+    const ref = refOf('meld-conn-active', s);
+    let status = await provider.readRefreshStatus(ref);
+    for (let i = 0; i < 100 && status.state === 'RUNNING'; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      status = await provider.readRefreshStatus(ref);
+    }
+    assert.equal(status.state, 'SUCCEEDED');
+    const all = await provider.listBalances({ ...ref, refreshed: true });
+    assert.equal(all.length, 4);
+    assert.ok(all.every((b) => b.accountId !== 'meld-acct-active-savings' && b.freshness === 'REALTIME'));
+    const named = await provider.listBalances({
+      ...ref,
+      accountIds: ['meld-acct-active-savings'],
+      refreshed: true,
+    });
+    assert.deepEqual(
+      named.map((b) => [b.accountId, b.freshness, b.note?.code]),
+      [['meld-acct-active-savings', 'CACHED', 'ACCOUNT_NOT_ACTIVE']],
+    );
   });
 
   void it('RECONNECT_REQUIRED → ACTION_REQUIRED naming the reason, without calling refresh', async () => {

@@ -7,6 +7,7 @@ import express from 'express';
 import { MxClient } from '../../providers/mx/client';
 import { MX_SANDBOX_CHALLENGES, MX_SANDBOX_USER } from '../../providers/mx/sandbox';
 import { startMxSimulator, type RunningMxSimulator } from '../../providers/mx/simulator';
+import { MX_RETRY_GAPS_MS } from '../../providers/mx/simulator/webhooks';
 import { translateMxWebhook, verifyMxWebhookAuth } from '../../providers/mx/webhook';
 import { memberStatusWaiters, rejects, waitForValue } from '../helpers/mx-simulator';
 
@@ -69,7 +70,7 @@ void describe('MFA', () => {
       listed.map((c) => [c.guid, c.type, c.label]),
       [[MX_SANDBOX_CHALLENGES.text.guid, 'TEXT', MX_SANDBOX_CHALLENGES.text.label]],
     );
-    const resumed = await client.resume(U, 'MBR-challenge', [{ guid: listed[0]!.guid, value: 'correct' }]);
+    const resumed = await client.resume(U, 'MBR-challenge', [{ guid: listed[0]!.guid!, value: 'correct' }]);
     assert.deepEqual([resumed.connection_status, resumed.is_being_aggregated], ['RESUMED', true]);
     assert.equal((await settled('MBR-challenge')).connection_status, 'CONNECTED');
   });
@@ -170,22 +171,29 @@ void describe('webhooks', () => {
     );
     assert.deepEqual(sink.received[0]!.body, sink.received[1]!.body);
   });
-  void test('an unreachable receiver never breaks the simulator', async () => {
+  void test("an unreachable receiver never breaks the simulator; MX's pattern: 12 retries over ~24 h (× time scale)", async () => {
     const logs: string[] = [];
+    // 24 h × 0.00002 ≈ 1.7 s of retries.
+    const scale = 0.00002;
     const lonely = await startMxSimulator({
       ...AUTH,
-      timeScale: 0.05,
+      timeScale: scale,
       webhookTarget: { url: 'http://127.0.0.1:9/nowhere' },
       log: (m) => logs.push(m),
     });
     try {
       const c = new MxClient({ baseUrl: lonely.url, ...AUTH });
+      const sentAt = Date.now();
       await c.checkBalance(U, 'MBR-connected');
       await waitForValue(
         () => logs.length,
         (n) => n === 1,
+        10_000,
       );
-      assert.match(logs[0]!, /failed after 3 attempts/);
+      assert.match(logs[0]!, /failed after 13 attempts/);
+      const spread = MX_RETRY_GAPS_MS.reduce((a, b) => a + b, 0);
+      assert.ok(spread >= 23 * 3600_000 && spread <= 25 * 3600_000, `retries spread over ${spread} ms`);
+      assert.ok(Date.now() - sentAt >= spread * scale, 'the retries waited the scaled gaps');
       assert.equal((await c.readStatus(U, 'MBR-connected')).connection_status, 'CONNECTED');
     } finally {
       await lonely.close();

@@ -46,6 +46,60 @@ void describe('auth and version', () => {
       200,
     );
   });
+  void test("the balance guide's vendor Accept header without Accept-Version is accepted (legacy versioning); a wrong Accept-Version with it is not", async () => {
+    const authorization = `Basic ${Buffer.from(`${AUTH.clientId}:${AUTH.apiKey}`).toString('base64')}`;
+    const url = `${sim.url}/users/${U}/members/MBR-connected/status`;
+    const accept = 'application/vnd.mx.api.v1+json';
+    assert.equal((await fetch(url, { headers: { authorization, accept } })).status, 200);
+    assert.equal(
+      (await fetch(url, { headers: { authorization, accept, 'Accept-Version': 'v20111101' } })).status,
+      406,
+    );
+  });
+});
+
+void describe('simulator follows the guides', () => {
+  const authorization = `Basic ${Buffer.from(`${AUTH.clientId}:${AUTH.apiKey}`).toString('base64')}`;
+  const get = (path: string) =>
+    fetch(`${sim.url}${path}`, { headers: { authorization, 'Accept-Version': MX_API_VERSION } });
+
+  void test('serves readMember and readAccountByMember', async () => {
+    const member = (await (await get(`/users/${U}/members/MBR-connected`)).json()) as {
+      member: { guid: string; connection_status: string };
+    };
+    assert.deepEqual([member.member.guid, member.member.connection_status], ['MBR-connected', 'CONNECTED']);
+    const [first] = await client.listAccounts(U, 'MBR-connected');
+    const one = await get(`/users/${U}/members/MBR-connected/accounts/${first!.guid}`);
+    assert.equal(one.status, 200);
+    assert.equal(((await one.json()) as { account: { guid: string } }).account.guid, first!.guid);
+    assert.equal((await get(`/users/${U}/members/MBR-connected/accounts/ACT-nope`)).status, 404);
+  });
+
+  void test('check_balance starts no job from a status the aggregation guide does not list (DENIED)', async () => {
+    await client.checkBalance(U, 'MBR-denied');
+    const denied = await settled('MBR-denied');
+    assert.equal(denied.connection_status, 'DENIED');
+    const starts = sim.refreshStarts(`${U}:MBR-denied`);
+    const again = await client.checkBalance(U, 'MBR-denied');
+    assert.deepEqual([again.connection_status, again.is_being_aggregated], ['DENIED', false]);
+    assert.equal(sim.refreshStarts(`${U}:MBR-denied`), starts, 'no new job');
+  });
+
+  void test('throttle mode without Retry-After: 429 carries no Retry-After header', async () => {
+    sim.setAssumptionModes({ throttleRetryAfter: false });
+    const tight = await startMxSimulator({ ...AUTH, throttle: { max: 0, windowMs: 60_000 } });
+    try {
+      tight.setAssumptionModes({ throttleRetryAfter: false });
+      const res = await fetch(`${tight.url}/users/${U}/members/MBR-connected/check_balance`, {
+        method: 'POST',
+        headers: { authorization, 'Accept-Version': MX_API_VERSION },
+      });
+      assert.equal(res.status, 429);
+      assert.equal(res.headers.get('retry-after'), null);
+    } finally {
+      await tight.close();
+    }
+  });
 });
 
 void describe('balance job', () => {

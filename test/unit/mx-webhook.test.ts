@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { translateMxWebhook, verifyMxWebhookAuth } from '../../providers/mx/webhook';
+import {
+  createMxWebhookTranslator,
+  MX_CHALLENGE_DUPLICATE_WINDOW_MS,
+  translateMxWebhook,
+  verifyMxWebhookAuth,
+} from '../../providers/mx/webhook';
 
 const creds = { username: 'mx-hooks', password: 's3cret:with-colon' };
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
@@ -92,7 +97,7 @@ void describe('translateMxWebhook CONNECTION_STATUS', () => {
     assert.equal(r.event.kind, 'STATUS_CHANGED');
     assert.equal(r.event.providerStatus, 'CHALLENGED');
     assert.equal(r.event.occurredAt, undefined);
-    assert.match(r.event.eventId, /^mx:CONNECTION_STATUS:MBR-1:CHALLENGED:[0-9a-f]{16}$/);
+    assert.match(r.event.eventId, /^mx:CONNECTION_STATUS:MBR-1:CHALLENGED:[0-9a-f]{16}:\d+$/);
     const again = translateMxWebhook(JSON.parse(JSON.stringify(status)));
     assert.ok(
       'event' in again && again.event.eventId === r.event.eventId,
@@ -122,4 +127,31 @@ void test('unknown types and non-objects are ignored, never thrown', () => {
     'ignored' in
       translateMxWebhook({ ...status, connection_status: undefined, connection_status_id: undefined }),
   );
+});
+
+void describe('CHALLENGED rounds and true duplicates', () => {
+  const idOf = (t: ReturnType<typeof translateMxWebhook>) => {
+    assert.ok('event' in t, JSON.stringify(t));
+    return t.event.eventId;
+  };
+  void test('identical CHALLENGED bodies of two MFA rounds get two ids; a copy of one delivery keeps its id', () => {
+    let clock = 1_000_000;
+    const translate = createMxWebhookTranslator(() => clock);
+    const round1 = idOf(translate(status));
+    clock += 5; // the duplicate of that delivery, moments later
+    assert.equal(idOf(translate({ ...status })), round1);
+    clock += MX_CHALLENGE_DUPLICATE_WINDOW_MS + 1; // the answer, the resume and a new login later
+    const round2 = idOf(translate({ ...status }));
+    assert.notEqual(round2, round1, 'the second round is not dropped as a duplicate');
+    clock += 3;
+    assert.equal(idOf(translate({ ...status })), round2, "round 2's own duplicate still collapses");
+  });
+  void test('other statuses still collapse on the body alone, at any distance in time', () => {
+    let clock = 0;
+    const translate = createMxWebhookTranslator(() => clock);
+    const denied = { ...status, connection_status: 'DENIED', connection_status_id: 2 };
+    const first = idOf(translate(denied));
+    clock += 3_600_000;
+    assert.equal(idOf(translate(denied)), first);
+  });
 });

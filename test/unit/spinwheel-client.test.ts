@@ -8,13 +8,14 @@ import express from 'express';
 import type { RefreshRef, RefreshStatus } from '../../contracts/provider';
 import { SpinwheelClient } from '../../providers/spinwheel/client';
 import { createSpinwheelProvider } from '../../providers/spinwheel/provider';
+import type { SpinwheelRefreshItem } from '../../providers/spinwheel/schemas';
 import {
   SANDBOX_UPDATED_ON,
   SW_CARD,
   SW_USER_SANDBOX,
   SW_USER_SINGLE,
 } from '../../providers/spinwheel/sandbox';
-import { startSpinwheelSimulator } from '../../providers/spinwheel/simulator';
+import { startSpinwheelSimulator, type RunningSpinwheelSimulator } from '../../providers/spinwheel/simulator';
 import { translateSpinwheelWebhook, verifySpinwheelWebhook } from '../../providers/spinwheel/webhook';
 import type { RunningSimulator } from '../../providers/simulator-kit';
 
@@ -45,8 +46,18 @@ async function rejection(promise: Promise<unknown>): Promise<ApplicationFailure>
   return err;
 }
 
+// These tests use the optional status endpoint; the documented path has its own describe below.
 const client = (secretKey = SECRET, timeoutMs = 2000) =>
-  new SpinwheelClient({ baseUrl: sim.url, secretKey, timeoutMs });
+  new SpinwheelClient({ baseUrl: sim.url, secretKey, timeoutMs, statusEndpoint: 'probe' });
+const itemsOf = (answer: Awaited<ReturnType<SpinwheelClient['refreshLiabilities']>>) => {
+  assert.ok('items' in answer, 'a refresh answer with items');
+  return answer.items;
+};
+const statusOf = async (userId: string, key: string): Promise<SpinwheelRefreshItem[]> => {
+  const items = await client().getRefreshStatus(userId, key);
+  assert.ok(items, 'the status endpoint answered');
+  return items;
+};
 const provider = () => createSpinwheelProvider(client());
 const resource = { userId: SW_USER_SANDBOX };
 
@@ -117,8 +128,8 @@ void describe('SpinwheelClient', () => {
   });
 
   void it('the same extRequestId twice returns the same transaction and starts one refresh', async () => {
-    const first = await client().refreshLiabilities(SW_USER_SINGLE, 'k-same', [SW_CARD.single]);
-    const second = await client().refreshLiabilities(SW_USER_SINGLE, 'k-same', [SW_CARD.single]);
+    const first = itemsOf(await client().refreshLiabilities(SW_USER_SINGLE, 'k-same', [SW_CARD.single]));
+    const second = itemsOf(await client().refreshLiabilities(SW_USER_SINGLE, 'k-same', [SW_CARD.single]));
     assert.equal(first[0]?.refreshTransactionStatus, 'IN_PROGRESS');
     assert.equal(second[0]?.refreshTransactionId, first[0]?.refreshTransactionId);
     assert.equal(sim.refreshStarts(SW_USER_SINGLE), 1);
@@ -159,8 +170,8 @@ void describe('Spinwheel provider', () => {
   void it('mixed cards: refreshes only SUPPORTED ones and reports eligibility per card', async () => {
     const start = await provider().startRefresh({ provider: 'spinwheel', resource, refreshKey: 'k-mixed' });
     assert.deepEqual(
-      [start.state, start.refreshId, start.mfaPossible, start.polling.trustCompletionEvent],
-      ['STARTED', 'k-mixed', false, false],
+      [start.state, start.refreshId, start.polling.trustCompletionEvent],
+      ['STARTED', 'k-mixed', false],
     );
     const byId = new Map(start.accounts?.map((a) => [a.accountId, a]));
     assert.deepEqual(
@@ -171,7 +182,7 @@ void describe('Spinwheel provider', () => {
     assert.ok(Date.parse(byId.get(SW_CARD.exhausted)?.reason?.retryAt ?? '') > Date.now());
     assert.equal(byId.get(SW_CARD.closed)?.reason?.code, 'CLOSED_ACCOUNT');
     assert.equal(byId.get(SW_CARD.fieldError)?.reason?.code, 'FIELD_ERROR');
-    const items = await client().getRefreshStatus(SW_USER_SANDBOX, 'k-mixed');
+    const items = await statusOf(SW_USER_SANDBOX, 'k-mixed');
     assert.deepEqual(
       items.map((i) => i.creditCardId).sort(),
       [SW_CARD.refreshFails, SW_CARD.supported].sort(),
@@ -260,7 +271,6 @@ void describe('Spinwheel provider', () => {
     const status = await settled({
       provider: 'spinwheel',
       resource,
-      refreshKey: 'k-fail',
       refreshId: start.refreshId,
       startedAt: start.startedAt,
     });
@@ -293,7 +303,6 @@ void describe('Spinwheel provider', () => {
     const cached = await provider().listBalances({
       provider: 'spinwheel',
       resource,
-      refreshKey: 'k-n1',
       refreshId: 'k-n1',
       startedAt: one.startedAt,
       refreshed: false,
@@ -310,7 +319,7 @@ void describe('Spinwheel simulator webhooks', () => {
   const refreshAndSettle = async (key: string) => {
     await client().refreshLiabilities(SW_USER_SANDBOX, key, [SW_CARD.supported, SW_CARD.refreshFails]);
     await waitFor(
-      () => client().getRefreshStatus(SW_USER_SANDBOX, key),
+      () => statusOf(SW_USER_SANDBOX, key),
       (items) => items.every((i) => i.refreshTransactionStatus !== 'IN_PROGRESS'),
     );
   };
@@ -319,9 +328,9 @@ void describe('Spinwheel simulator webhooks', () => {
     await refreshAndSettle('k-hook');
     await waitFor(
       () => received.length,
-      (n) => n >= 2,
+      (n) => n >= 4,
     );
-    assert.equal(received.length, 2);
+    assert.equal(received.length, 4, 'IN_PROGRESS, then COMPLETED or FAILED, for each of the two cards');
     const kinds = received.map((r) => {
       assert.equal(
         verifySpinwheelWebhook({ headers: r.headers, headerName: HOOK.name, secret: HOOK.value }),
@@ -332,10 +341,16 @@ void describe('Spinwheel simulator webhooks', () => {
       assert.deepEqual([t.resource, t.event.refreshId], [{ userId: SW_USER_SANDBOX }, 'k-hook']);
       return t.event.kind;
     });
-    assert.deepEqual(kinds.sort(), ['REFRESH_COMPLETED', 'REFRESH_FAILED']);
+    assert.deepEqual(kinds.sort(), [
+      'REFRESH_COMPLETED',
+      'REFRESH_FAILED',
+      'REFRESH_STARTED',
+      'REFRESH_STARTED',
+    ]);
   });
 
   void it('drop sends nothing; duplicate sends each webhook twice with the same webhookId', async () => {
+    (sim as RunningSpinwheelSimulator).setAssumptionModes({ inProgressWebhooks: false });
     sim.setWebhookPlan({ mode: 'drop' });
     await refreshAndSettle('k-drop');
     await sleep(100);
@@ -352,6 +367,7 @@ void describe('Spinwheel simulator webhooks', () => {
   });
 
   void it('delay holds each webhook for the planned time', async () => {
+    (sim as RunningSpinwheelSimulator).setAssumptionModes({ inProgressWebhooks: false });
     sim.setWebhookPlan({ mode: 'delay', delayMs: 300 });
     await refreshAndSettle('k-delay');
     assert.equal(received.length, 0, 'nothing may arrive before the delay');
@@ -367,5 +383,129 @@ void describe('Spinwheel simulator webhooks', () => {
     await refreshAndSettle('k-dead');
     await sleep(50);
     assert.equal((await client().getUser(SW_USER_SANDBOX)).creditCards.length, 5);
+  });
+});
+
+void describe('Spinwheel documented path and the guesses on the wire', () => {
+  const swSim = () => sim as RunningSpinwheelSimulator;
+  const documented = (settleMs = 1500) =>
+    createSpinwheelProvider(new SpinwheelClient({ baseUrl: sim.url, secretKey: SECRET, timeoutMs: 2000 }), {
+      settleMs,
+    });
+  const refOf = (start: { refreshId: string; startedAt: string }, accountIds?: string[]): RefreshRef => ({
+    provider: 'spinwheel',
+    resource,
+    refreshId: start.refreshId,
+    startedAt: start.startedAt,
+    ...(accountIds ? { accountIds } : {}),
+  });
+  const statusCalls = () => sim.callLog().filter((c) => c.operation === 'refresh_status');
+
+  void it('off by default: status from GET /v1/users updatedOn, never the status endpoint; REALTIME card, the failed one REFRESH_NOT_CONFIRMED after the settle window', async () => {
+    const p = documented(800);
+    const start = await p.startRefresh({ provider: 'spinwheel', resource, refreshKey: 'k-doc' });
+    assert.equal(start.state, 'STARTED');
+    const ref = refOf(start, [SW_CARD.supported, SW_CARD.refreshFails]);
+    assert.equal((await p.readRefreshStatus(ref)).state, 'RUNNING');
+    const status = await waitFor(
+      () => p.readRefreshStatus(ref),
+      (s) => s.state !== 'RUNNING',
+    );
+    assert.equal(status.state, 'SUCCEEDED');
+    assert.deepEqual(
+      status.failedAccounts?.map((f) => [f.accountId, f.reason.code]),
+      [[SW_CARD.refreshFails, 'REFRESH_NOT_CONFIRMED']],
+    );
+    const balances = await p.listBalances({ ...ref, refreshed: true, cachedReasons: status.failedAccounts });
+    const byId = new Map(balances.map((b) => [b.accountId, b]));
+    assert.equal(byId.get(SW_CARD.supported)?.freshness, 'REALTIME');
+    assert.equal(byId.get(SW_CARD.supported)?.current, 101);
+    assert.equal(byId.get(SW_CARD.refreshFails)?.note?.code, 'REFRESH_NOT_CONFIRMED');
+    assert.equal(statusCalls().length, 0, 'the undocumented endpoint is never called when off');
+  });
+
+  void it('documented path with only the failing card: FAILED REFRESH_NOT_CONFIRMED once the settle window passes, not RUNNING forever', async () => {
+    const p = documented(600);
+    const start = await p.startRefresh({
+      provider: 'spinwheel',
+      resource,
+      refreshKey: 'k-doc-fail',
+      accountIds: [SW_CARD.refreshFails],
+    });
+    const ref = refOf(start, [SW_CARD.refreshFails]);
+    const status = await waitFor(
+      () => p.readRefreshStatus(ref),
+      (s) => s.state !== 'RUNNING',
+    );
+    assert.deepEqual([status.state, status.reason?.code], ['FAILED', 'REFRESH_NOT_CONFIRMED']);
+  });
+
+  for (const mode of ['absent', 'method-not-allowed'] as const) {
+    void it(`status endpoint ${mode}: probed once, the instance switches to the documented path and the check still completes`, async () => {
+      swSim().setAssumptionModes({ statusEndpoint: mode });
+      const c = new SpinwheelClient({
+        baseUrl: sim.url,
+        secretKey: SECRET,
+        timeoutMs: 2000,
+        statusEndpoint: 'probe',
+      });
+      const p = createSpinwheelProvider(c, { settleMs: 5000 });
+      const start = await p.startRefresh({
+        provider: 'spinwheel',
+        resource,
+        refreshKey: `k-probe-${mode}`,
+        accountIds: [SW_CARD.supported],
+      });
+      const ref = refOf(start, [SW_CARD.supported]);
+      const status = await waitFor(
+        () => p.readRefreshStatus(ref),
+        (s) => s.state !== 'RUNNING',
+      );
+      assert.equal(status.state, 'SUCCEEDED');
+      assert.equal(c.usesStatusEndpoint, false);
+      const balances = await p.listBalances({ ...ref, refreshed: true });
+      assert.equal(balances[0]?.freshness, 'REALTIME');
+      assert.deepEqual(
+        statusCalls().map((x) => x.status),
+        [mode === 'absent' ? 404 : 405],
+        'one probe, then never again',
+      );
+    });
+  }
+
+  void it('another capability name: the 400 is followed by one retry without capabilities (same extRequestId), and the instance keeps that', async () => {
+    swSim().setAssumptionModes({ capabilityName: 'REAL_TIME_BALANCE' });
+    const c = new SpinwheelClient({ baseUrl: sim.url, secretKey: SECRET, timeoutMs: 2000 });
+    const first = await c.refreshLiabilities(SW_USER_SINGLE, 'k-cap-1', [SW_CARD.single]);
+    assert.ok('items' in first);
+    await c.refreshLiabilities(SW_USER_SINGLE, 'k-cap-2', [SW_CARD.single]);
+    assert.deepEqual(
+      sim
+        .callLog()
+        .filter((x) => x.operation === 'refresh')
+        .map((x) => x.status),
+      [400, 200, 200],
+    );
+    assert.equal(sim.refreshStarts(SW_USER_SINGLE), 2);
+  });
+
+  void it('a replayed extRequestId answered with 409 counts as already started, not as an error', async () => {
+    swSim().setAssumptionModes({ replay: 'conflict' });
+    const p = documented();
+    const req = {
+      provider: 'spinwheel' as const,
+      resource,
+      refreshKey: 'k-409',
+      accountIds: [SW_CARD.supported],
+    };
+    assert.equal((await p.startRefresh(req)).state, 'STARTED');
+    assert.equal((await p.startRefresh({ ...req, attempt: 2 })).state, 'STARTED');
+    assert.equal(sim.refreshStarts(SW_USER_SANDBOX), 1);
+  });
+
+  void it('updatedOn as an ISO 8601 string parses to the same instant (user read does not fail)', async () => {
+    swSim().setAssumptionModes({ updatedOnFormat: 'iso-8601' });
+    const user = await client().getUser(SW_USER_SANDBOX);
+    assert.equal(user.creditCards[0]?.balanceDetails?.updatedOn, SANDBOX_UPDATED_ON);
   });
 });

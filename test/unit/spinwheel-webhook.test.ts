@@ -71,7 +71,7 @@ void describe('translateSpinwheelWebhook', () => {
   const cases = [
     ['COMPLETED', 'REFRESH_COMPLETED'],
     ['FAILED', 'REFRESH_FAILED'],
-    ['IN_PROGRESS', 'STATUS_CHANGED'],
+    ['IN_PROGRESS', 'REFRESH_STARTED'],
   ] as const;
   for (const [status, kind] of cases) {
     void it(`${status} → ${kind}, keyed by webhookId and extRequestId`, () => {
@@ -100,7 +100,7 @@ void describe('translateSpinwheelWebhook', () => {
       const t = translateSpinwheelWebhook(webhook(data));
       return 'event' in t ? t.event.kind : t.ignored;
     };
-    assert.equal(kindOf(items('COMPLETED', 'IN_PROGRESS')), 'STATUS_CHANGED');
+    assert.equal(kindOf(items('COMPLETED', 'IN_PROGRESS')), 'REFRESH_STARTED');
     assert.equal(kindOf(items('FAILED', 'COMPLETED')), 'REFRESH_COMPLETED');
     assert.equal(kindOf(items('FAILED', 'FAILED')), 'REFRESH_FAILED');
   });

@@ -93,7 +93,10 @@ describe('CheckState events', () => {
     const s = state();
     const at = (ms: number) => new Date(now + ms).toISOString();
     assert.equal(s.acceptEvent(event({ eventId: 'year', occurredAt: at(365 * 86_400_000) }), now), false);
-    assert.equal(s.acceptEvent(event({ eventId: 'just-over', occurredAt: at(EVENT_SKEW_MS + 1) }), now), false);
+    assert.equal(
+      s.acceptEvent(event({ eventId: 'just-over', occurredAt: at(EVENT_SKEW_MS + 1) }), now),
+      false,
+    );
     assert.equal(s.acceptEvent(event({ eventId: 'edge', occurredAt: at(EVENT_SKEW_MS) }), now), true);
     assert.equal(s.acceptEvent(event({ eventId: 'garbage', occurredAt: 'soon' }), now), false);
   });
@@ -161,7 +164,10 @@ describe('CheckState wake-up decision (which events end the wait)', () => {
     assert.equal(st.decideWake([ev({ refreshId: 'req-1' })], true), 'CONFIRM_BY_STATUS');
   });
   it('failures and status changes are confirmed by a status read', () => {
-    assert.equal(s().decideWake([ev({ kind: 'REFRESH_FAILED', refreshId: 'req-1' })], true), 'CONFIRM_BY_STATUS');
+    assert.equal(
+      s().decideWake([ev({ kind: 'REFRESH_FAILED', refreshId: 'req-1' })], true),
+      'CONFIRM_BY_STATUS',
+    );
     assert.equal(s().decideWake([ev({ kind: 'STATUS_CHANGED' })], true), 'CONFIRM_BY_STATUS');
   });
 });

@@ -3,9 +3,9 @@
 // concurrent starts → one workflow and one refresh, cancel mid-check → a CANCELED result.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BalanceCheckResult } from '../../contracts/balance-check';
 import { statusQuery } from '../../workflows/definitions';
 import { mxCheckBody, useMxCheckStack, type StartedCheck } from '../helpers/mx-checks';
+import { answerOf, callerIdOf } from '../helpers/answers';
 import { waitFor } from '../helpers/wait';
 
 const USER = 'USR-sandbox';
@@ -84,12 +84,7 @@ describe('MX faults, concurrency and cancel (dev server + simulator + API)', () 
     const check = await start('MBR-slow');
     await waitFor(async () => (await handleOf(check).query(statusQuery)).phase === 'REFRESHING');
     await handleOf(check).cancel();
-    const outcome = await handleOf(check)
-      .result()
-      .then(
-        (r) => r as BalanceCheckResult,
-        (err: Error) => err,
-      );
+    const outcome = await answerOf(handleOf(check), callerIdOf(check.id)).catch((err: Error) => err);
     assert.ok(
       !(outcome instanceof Error),
       `a canceled check should return a CANCELED result; the run closed with ${outcome instanceof Error ? `${outcome.name}: ${outcome.message} (cause: ${String(outcome.cause)})` : ''}`,

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { quietBundlerLogger } from '../../observability/quiet-logger';
 import { loadHistory } from '../reliability/record-histories';
 import { workflowBundle } from '../helpers/temporal-env';
 
@@ -19,8 +20,6 @@ function historyFiles(dir: string): string[] {
     return name.endsWith('.json') ? [path] : [];
   });
 }
-
-const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} };
 
 describe('replay of recorded histories', () => {
   const files = historyFiles(DIR);
@@ -54,7 +53,7 @@ describe('replay of recorded histories', () => {
   it('fails replay for an unguarded change (the check above can fail)', async () => {
     const bundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('../reliability/fixtures/unguarded-change'),
-      logger: quiet,
+      logger: quietBundlerLogger,
     });
     const file = files.find((f) => f.endsWith('mx-webhook.json'))!;
     await assert.rejects(

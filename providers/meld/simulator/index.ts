@@ -10,6 +10,7 @@ import {
   type SimulatorOptions,
 } from '../../simulator-kit';
 import { meldFaultQueue } from './faults';
+import { DEFAULT_MELD_MODES, type MeldAssumptionModes } from './modes';
 import { mountMeldRoutes, type MeldSimContext } from './routes';
 import { MeldSimState } from './state';
 import { MeldWebhookSender } from './webhooks';
@@ -28,8 +29,20 @@ export interface MeldSimulatorOptions extends SimulatorOptions {
 }
 
 export interface MeldSimulatorControl extends SimulatorControl {
-  /** Moves a connection to a status (e.g. RECONNECT_REQUIRED) and sends BANK_LINKING_CONNECTION_STATUS_CHANGE. */
-  setConnectionStatus(connectionId: string, status: string, statusReason?: string | null): void;
+  /**
+   * Moves a connection to a status (e.g. RECONNECT_REQUIRED) and sends BANK_LINKING_CONNECTION_STATUS_CHANGE.
+   * `neverAggregated` clears successfullyAggregatedAt (a connection still being linked).
+   */
+  setConnectionStatus(
+    connectionId: string,
+    status: string,
+    statusReason?: string | null,
+    opts?: { neverAggregated?: boolean },
+  ): void;
+  /** Sets a financial account's `status` (e.g. CLOSED). */
+  setAccountStatus(accountId: string, status: string): void;
+  /** Makes the simulator behave the other way from a guess (assumptions.ts); reset() restores the defaults. */
+  setAssumptionModes(modes: Partial<MeldAssumptionModes>): void;
   /** Webhook deliveries that succeeded / failed so far. */
   webhookStats(): { delivered: number; failures: number };
 }
@@ -61,6 +74,7 @@ export function createMeldSimulator(opts: MeldSimulatorOptions): MeldSimulator {
     jobDurationMs: opts.jobDurationMs,
     refreshLimit: opts.refreshLimit,
     log: [],
+    modes: { ...DEFAULT_MELD_MODES },
   };
   const app = express();
   mountMeldRoutes(app, ctx);
@@ -82,15 +96,17 @@ export function createMeldSimulator(opts: MeldSimulatorOptions): MeldSimulator {
       ctx.state = new MeldSimState();
       ctx.faults.clear();
       ctx.log.length = 0;
+      ctx.modes = { ...DEFAULT_MELD_MODES };
       webhooks.plan = { mode: 'deliver' };
       webhooks.target = opts.webhookTarget;
     },
-    setConnectionStatus: (connectionId, status, statusReason = null) => {
+    setConnectionStatus: (connectionId, status, statusReason = null, opts = {}) => {
       const connection = ctx.state.connections.get(connectionId);
       if (!connection) throw new Error(`Unknown Meld sandbox connection ${connectionId}`);
       const oldStatus = connection.status;
       connection.status = status;
       connection.statusReason = statusReason;
+      if (opts.neverAggregated) connection.successfullyAggregatedAt = null;
       webhooks.send('BANK_LINKING_CONNECTION_STATUS_CHANGE', connection, {
         oldStatus,
         newStatus: status,
@@ -98,6 +114,17 @@ export function createMeldSimulator(opts: MeldSimulatorOptions): MeldSimulator {
       });
     },
     webhookStats: () => ({ delivered: webhooks.delivered, failures: webhooks.failures }),
+    setAccountStatus: (accountId, status) => {
+      const account = ctx.state.accounts.find((a) => a.id === accountId);
+      if (!account) throw new Error(`Unknown Meld sandbox account ${accountId}`);
+      account.status = status;
+    },
+    setAssumptionModes: (modes) => {
+      ctx.modes = { ...ctx.modes, ...modes };
+    },
+    prepareResource: (resource) => {
+      if (resource.memberId) ctx.state.materialize(resource.memberId);
+    },
   };
   return { app, control, shutdown: () => timers.clearAll() };
 }

@@ -9,8 +9,11 @@ import { meldId, type SimConnection } from './state';
 export function startRefreshJob(ctx: MeldSimContext, connection: SimConnection): string {
   const requestId = meldId();
   const state = ctx.state;
-  connection.status = 'IN_PROGRESS';
-  connection.statusReason = null;
+  // Only where IN_PROGRESS is read as "a refresh is running" (a mode): by default it means linking.
+  if (ctx.modes.inProgressMeaning === 'refresh-running') {
+    connection.status = 'IN_PROGRESS';
+    connection.statusReason = null;
+  }
   state.countStart(`${connection.customerId}:${connection.id}`);
   ctx.webhooks.send('BANK_LINKING_ACCOUNTS_UPDATING', connection, { requestId });
   const duration =
@@ -21,7 +24,8 @@ export function startRefreshJob(ctx: MeldSimContext, connection: SimConnection):
     const doneAt = new Date().toISOString();
     for (const account of state.accountsOf(connection.id)) {
       const balances = account.balances;
-      if (!balances) continue;
+      // A closed/inactive account is not aggregated any more: its balance stays as it was.
+      if (!balances || (account.status ?? 'ACTIVE') !== 'ACTIVE') continue;
       const drifts = connection.sandbox.accounts.find((a) => a.id === account.id)?.drifts;
       if (drifts) {
         const cur = balances.currency ?? 'USD';

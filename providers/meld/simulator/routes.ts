@@ -4,6 +4,7 @@ import { playFault, type FaultQueue, type SimTimers } from '../../simulator-kit'
 import { meldError, meldFaultAnswers } from './faults';
 import { startRefreshJob } from './refresh-job';
 import { pageByKey, type MeldSimState, type SimConnection } from './state';
+import type { MeldAssumptionModes } from './modes';
 import type { MeldWebhookSender } from './webhooks';
 
 export interface MeldSimContext {
@@ -16,6 +17,7 @@ export interface MeldSimContext {
   jobDurationMs?: number;
   refreshLimit?: { max: number; windowMs: number };
   log: { operation: string; at: number; status: number }[];
+  modes: MeldAssumptionModes;
 }
 
 const NOT_REFRESHABLE = new Set(['RECONNECT_REQUIRED', 'EXPIRED', 'DELETED', 'IN_PROGRESS']);
@@ -118,6 +120,8 @@ export function mountMeldRoutes(app: Express, ctx: MeldSimContext): void {
   });
 
   app.get('/bank-linking/connections/:id', (req, res) => {
+    if (ctx.modes.singleConnectionGet === 'absent')
+      return void res.status(404).json(meldError('NOT_FOUND', 'Not found'));
     const connection = ctx.state.connections.get(req.params.id);
     if (!connection)
       return void res.status(404).json(meldError('NOT_FOUND', `Connection ${req.params.id} not found`));

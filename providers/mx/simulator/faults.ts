@@ -1,5 +1,6 @@
 // MX's side of fault injection (mechanism: simulator-kit/faults.ts) and the call log. Operations:
-// check_balance, status, challenges, resume, accounts, transactions, or '*'.
+// check_balance, status, challenges, resume, accounts, transactions, member (readMember),
+// account (readAccountByMember), or '*'.
 import type { NextFunction, Request, Response } from 'express';
 import { FaultQueue, playFault, type FaultAnswers, type FaultSpec } from '../../simulator-kit';
 
@@ -10,13 +11,20 @@ export const MX_OPERATIONS = [
   'resume',
   'accounts',
   'transactions',
+  'member',
+  'account',
 ] as const;
 export type MxOperation = (typeof MX_OPERATIONS)[number];
 
 const OPERATION_PATH = /^\/users\/[^/]+\/members\/[^/]+\/([a-z_]+)\/?$/;
 
+const MEMBER_PATH = /^\/users\/[^/]+\/members\/[^/]+\/?$/;
+const ACCOUNT_PATH = /^\/users\/[^/]+\/members\/[^/]+\/accounts\/[^/]+\/?$/;
+
 /** The operation a request path names, or 'unknown'. */
 export function operationOf(path: string): string {
+  if (MEMBER_PATH.test(path)) return 'member';
+  if (ACCOUNT_PATH.test(path)) return 'account';
   const leaf = OPERATION_PATH.exec(path)?.[1];
   return leaf && (MX_OPERATIONS as readonly string[]).includes(leaf) ? leaf : 'unknown';
 }

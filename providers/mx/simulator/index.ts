@@ -9,6 +9,7 @@ import {
 } from '../../simulator-kit';
 import { FaultBook } from './faults';
 import { MxJobs } from './jobs';
+import { DEFAULT_MX_MODES, type MxAssumptionModes } from './modes';
 import { mxGate, mxRoutes } from './routes';
 import { createMembers } from './store';
 import { MxWebhookSender } from './webhooks';
@@ -31,6 +32,8 @@ export interface MxSimulatorOptions extends SimulatorOptions {
 export interface MxSimulatorControl extends SimulatorControl {
   /** Starts a job of another type (e.g. aggregation): check_balance answers 409 while it runs. */
   startOtherJob(memberId: string, durationMs?: number): void;
+  /** Makes the simulator behave the other way from a guess (assumptions.ts); reset() restores the defaults. */
+  setAssumptionModes(modes: Partial<MxAssumptionModes>): void;
 }
 
 export type RunningMxSimulator = RunningSimulator & MxSimulatorControl;
@@ -48,7 +51,9 @@ export function createMxSimulator(options: MxSimulatorOptions): {
     options.webhookTarget,
     options.webhookAuth,
     options.log ?? ((m) => console.warn(m)),
+    scale,
   );
+  let modes: MxAssumptionModes = { ...DEFAULT_MX_MODES };
   const jobs = new MxJobs(scheduler, webhooks, {
     jobMs: (options.jobDurationMs ?? 2000) * scale,
     challengeTimeoutMs: 5 * 60_000 * scale,
@@ -67,6 +72,7 @@ export function createMxSimulator(options: MxSimulatorOptions): {
       jobs,
       minIntervalMs: options.minIntervalMs ?? 0,
       throttle: options.throttle ?? { max: 5, windowMs: 2 * 3600_000 },
+      modes: () => modes,
     }),
   );
   app.use((_req: Request, res: Response) => void res.status(404).json({ error: { message: 'Not found' } }));
@@ -90,7 +96,11 @@ export function createMxSimulator(options: MxSimulatorOptions): {
       faults.clearLog();
       jobs.resetCounts();
       webhooks.plan = { mode: 'deliver' };
+      modes = { ...DEFAULT_MX_MODES };
       members = createMembers();
+    },
+    setAssumptionModes: (next) => {
+      modes = { ...modes, ...next };
     },
     startOtherJob: (memberId, durationMs) => {
       const m = members.get(memberId);

@@ -16,7 +16,14 @@ export const MX_WEBHOOK_STATUSES = new Set([
   'PREVENTED',
   'REJECTED',
 ]);
-const ATTEMPTS = 3;
+/**
+ * MX retries a failed delivery up to 12 times over about 24 hours (PROVIDERS.md). These are the gaps
+ * before each retry at timeScale 1 (≈ 24.3 h in all, growing), multiplied by the simulator's time scale.
+ */
+export const MX_RETRY_GAPS_MS = [
+  30_000, 60_000, 120_000, 300_000, 600_000, 1_200_000, 1_800_000, 3_600_000, 7_200_000, 14_400_000,
+  28_800_000, 28_800_000,
+];
 
 export class MxWebhookSender {
   plan: WebhookPlan = { mode: 'deliver' };
@@ -26,6 +33,7 @@ export class MxWebhookSender {
     public target: WebhookTarget | undefined,
     private readonly auth: { username: string; password: string } | undefined,
     private readonly log: (message: string) => void,
+    private readonly timeScale = 1,
   ) {}
 
   balance(m: MemberState, completedAtMs: number): void {
@@ -77,8 +85,9 @@ export class MxWebhookSender {
     if (this.auth)
       headers.Authorization = `Basic ${Buffer.from(`${this.auth.username}:${this.auth.password}`).toString('base64')}`;
     const retry = (why: string) => {
-      if (attempt < ATTEMPTS)
-        this.scheduler.after(100 * attempt, () => this.post(target, payload, attempt + 1));
+      const gap = MX_RETRY_GAPS_MS[attempt - 1];
+      if (gap !== undefined)
+        this.scheduler.after(gap * this.timeScale, () => this.post(target, payload, attempt + 1));
       else
         this.log(
           `mx simulator: ${String(payload.type)} webhook to ${target.url} failed after ${attempt} attempts: ${why}`,

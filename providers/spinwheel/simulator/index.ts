@@ -6,10 +6,11 @@ import express from 'express';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { RunningSimulator, SimulatorControl, SimulatorOptions } from '../../simulator-kit';
 import { listenSimulator } from '../../simulator-kit';
-import { REALTIME_BALANCE_CAPABILITY, SUCCESS_STATUS } from '../assumptions';
+import { SUCCESS_STATUS } from '../assumptions';
 import type { SpinwheelOperation } from './faults';
 import { playFault } from '../../simulator-kit';
 import { SPINWHEEL_FAULT_ANSWERS, spinwheelFaultQueue } from './faults';
+import { DEFAULT_SPINWHEEL_MODES, presentUser, type SpinwheelAssumptionModes } from './modes';
 import { SpinwheelSandboxState } from './state';
 import type { WebhookHeader } from './webhooks';
 import { SpinwheelWebhookSender } from './webhooks';
@@ -40,6 +41,9 @@ export interface SpinwheelSimulatorControl extends SimulatorControl {
    * answer is lost: the socket is destroyed instead of answering. Models a response lost in transit.
    */
   loseResponses(operation: SpinwheelOperation, times?: number): void;
+  /** Makes the simulator behave the other way from a guess (assumptions.ts); reset() restores the defaults. */
+  setAssumptionModes(modes: Partial<SpinwheelAssumptionModes>): void;
+  assumptionModes(): SpinwheelAssumptionModes;
 }
 
 export type RunningSpinwheelSimulator = RunningSimulator & SpinwheelSimulatorControl;
@@ -56,7 +60,8 @@ function fail(res: Response, httpStatus: number, desc: string): void {
 }
 
 export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): SpinwheelSimulator {
-  const webhooks = new SpinwheelWebhookSender(opts.webhookTarget, opts.webhookSecretHeader);
+  let modes: SpinwheelAssumptionModes = { ...DEFAULT_SPINWHEEL_MODES };
+  const webhooks = new SpinwheelWebhookSender(opts.webhookTarget, opts.webhookSecretHeader, () => modes);
   const duration = (opts.jobDurationMs ?? 4000) * (opts.timeScale ?? 1);
   const state = new SpinwheelSandboxState(duration, (tx, item) => webhooks.refreshItemSettled(tx, item));
   const faults = spinwheelFaultQueue();
@@ -92,7 +97,7 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
   app.get('/v1/users/:userId', operation('user'), (req, res) => {
     const user = state.user(String(req.params.userId));
     if (!user) return fail(res, 404, `User ${String(req.params.userId)} not found`);
-    res.json({ status: SUCCESS_STATUS, data: user });
+    res.json({ status: SUCCESS_STATUS, data: presentUser(user, modes) });
   });
 
   app.post('/v1/users/:userId/liabilities/refresh', operation('refresh'), (req, res) => {
@@ -104,12 +109,19 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
       return fail(res, 400, 'extRequestId is required');
     if (cards.length === 0 || cards.some((c) => typeof c?.id !== 'string'))
       return fail(res, 400, 'creditCards[].id is required');
+    // Capabilities are optional (a card without them refreshes its balance); a list must name ours.
     if (
       cards.some(
-        (c) => !Array.isArray(c.capabilities) || !c.capabilities.includes(REALTIME_BALANCE_CAPABILITY),
+        (c) =>
+          c.capabilities !== undefined &&
+          !(Array.isArray(c.capabilities) && c.capabilities.includes(modes.capabilityName)),
       )
     ) {
-      return fail(res, 400, `creditCards[].capabilities must include ${REALTIME_BALANCE_CAPABILITY}`);
+      return fail(
+        res,
+        400,
+        `creditCards[].capabilities: unknown capability; supported: ${modes.capabilityName}`,
+      );
     }
     const cardIds = cards.map((c) => c.id as string);
     refreshRequests.push({
@@ -119,12 +131,22 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
       at: Date.now(),
       responseLost: res.locals.loseResponse === true,
     });
-    const outcome = state.refresh(String(req.params.userId), body.extRequestId, cardIds);
+    const userId = String(req.params.userId);
+    const replayed = state.transaction(userId, body.extRequestId);
+    if (replayed && modes.replay === 'conflict')
+      return fail(res, 409, `extRequestId ${body.extRequestId} was already used`);
+    const outcome = state.refresh(userId, body.extRequestId, cardIds);
     if ('error' in outcome) return fail(res, outcome.error.httpStatus, outcome.error.desc);
+    if (!replayed) {
+      const tx = state.transaction(userId, body.extRequestId)!;
+      for (const item of tx.items) webhooks.refreshItemStarted(tx, item);
+    }
     res.json({ status: SUCCESS_STATUS, data: outcome.items });
   });
 
   app.get('/v1/users/:userId/liabilities/refresh/:extRequestId', operation('refresh_status'), (req, res) => {
+    if (modes.statusEndpoint === 'absent') return fail(res, 404, 'Not found');
+    if (modes.statusEndpoint === 'method-not-allowed') return fail(res, 405, 'Method not allowed');
     const tx = state.transaction(String(req.params.userId), String(req.params.extRequestId));
     if (!tx)
       return fail(
@@ -153,7 +175,12 @@ export function createSpinwheelSimulator(opts: SpinwheelSimulatorOptions): Spinw
     loseResponses: (op, times = 1) => {
       lostResponses.set(op, (lostResponses.get(op) ?? 0) + times);
     },
+    setAssumptionModes: (next) => {
+      modes = { ...modes, ...next };
+    },
+    assumptionModes: () => ({ ...modes }),
     reset: () => {
+      modes = { ...DEFAULT_SPINWHEEL_MODES };
       state.reset();
       webhooks.dispose();
       faults.clear();

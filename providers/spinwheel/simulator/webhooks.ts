@@ -2,6 +2,7 @@
 // A failing POST (receiver down, slow, 500) is swallowed: it must never crash the simulator.
 import { SimTimers, type WebhookPlan, type WebhookTarget } from '../../simulator-kit';
 import { REFRESH_WEBHOOK_EVENT_TYPE } from '../assumptions';
+import type { SpinwheelAssumptionModes } from './modes';
 import type { SimRefreshItem, SimTransaction } from './state';
 
 export interface WebhookHeader {
@@ -21,19 +22,33 @@ export class SpinwheelWebhookSender {
   constructor(
     public target: WebhookTarget | undefined,
     private readonly header: WebhookHeader | undefined,
+    private readonly modes: () => SpinwheelAssumptionModes,
   ) {}
 
-  /** One webhook per settled card (assumptions.ts: webhook-data-shape, webhook-terminal-only). */
+  /** IN_PROGRESS for a card whose refresh just started (guide: the webhook's three statuses). */
+  refreshItemStarted(tx: SimTransaction, item: SimRefreshItem): void {
+    if (this.modes().inProgressWebhooks) this.send(tx, item, 'IN_PROGRESS');
+  }
+
+  /** One webhook per settled card (assumptions.ts: webhook-data-shape). */
   refreshItemSettled(tx: SimTransaction, item: SimRefreshItem): void {
+    this.send(tx, item, item.refreshTransactionStatus);
+  }
+
+  private send(
+    tx: SimTransaction,
+    item: SimRefreshItem,
+    status: SimRefreshItem['refreshTransactionStatus'],
+  ): void {
     const body = {
       webhookId: `wh-${this.nextId++}`,
       subscriptionId: 'sub-sandbox',
       eventType: REFRESH_WEBHOOK_EVENT_TYPE,
       userId: tx.userId,
       data: {
-        extRequestId: tx.extRequestId,
+        ...(this.modes().webhookExtRequestId ? { extRequestId: tx.extRequestId } : {}),
         refreshTransactionId: item.refreshTransactionId,
-        refreshTransactionStatus: item.refreshTransactionStatus,
+        refreshTransactionStatus: status,
         creditCardId: item.creditCardId,
       },
     };
