@@ -3,12 +3,25 @@
 // a Temporal Client (the factory is the only door to it) and run on the batch items task queue, apart
 // from the provider activities: these wait for minutes and must never take a provider call's slot.
 import { Context } from '@temporalio/activity';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { encodeCheckId, type CheckRef } from '../api/check-id';
+import { executeUpdate } from '../api/execute-update';
 import { startOrJoinCheck } from '../api/start-check';
-import type { BalanceCheckRun } from '../contracts/balance-check';
+import {
+  balanceCheckWorkflowId,
+  CHECK_FINISHED,
+  UNKNOWN_CALLER,
+  type BalanceCheckRun,
+} from '../contracts/balance-check';
 import { batchCallerId, type BatchItemRequest, type BatchItemResult } from '../contracts/batch';
 import { answerFor } from '../workflows/answers';
+import { withdrawCallerUpdate } from '../workflows/definitions';
 
 export interface BatchActivityDeps {
   client: Client;
@@ -60,10 +73,53 @@ export function createBatchActivities({ client, heartbeatMs = 5000 }: BatchActiv
         // The check's workflow was terminated or failed (an operator's action): the item has its answer.
         if (err instanceof WorkflowFailedError)
           return { checkId: encodeCheckId(started), status: 'FAILED', reasonCode: 'CHECK_WORKFLOW_FAILED' };
+        // The batch was canceled: the page withdraws this item at once, but this attempt may have joined
+        // the check just after that; withdrawing again is harmless.
+        if (err instanceof CancelledFailure) await withdrawCaller(client, started).catch(() => undefined);
         throw err;
       } finally {
         clearInterval(beat);
       }
     },
+
+    /**
+     * The batch was canceled with this item in flight: the item's caller withdraws from the resource's
+     * running check, which goes on for its other callers (or is canceled when none is left). The item's
+     * check id when it was in that check; nothing when it never got in or the check had already ended.
+     */
+    async withdrawBatchItem(req: BatchItemRequest): Promise<{ checkId?: string }> {
+      const workflowId = balanceCheckWorkflowId(req.item.provider, req.item.resource, req.owner);
+      const callerId = batchCallerId(req.batchId, req.index);
+      const ref = await withdrawCaller(client, { workflowId, callerId });
+      return ref ? { checkId: encodeCheckId(ref) } : {};
+    },
   };
+}
+
+/**
+ * Withdraws a caller from the resource's running check (the run given, or the current one). The check's
+ * ref when the caller was in it; undefined when it never got in or the check had already ended.
+ */
+async function withdrawCaller(
+  client: Client,
+  target: { workflowId: string; runId?: string; callerId: string },
+): Promise<CheckRef | undefined> {
+  const { workflowId, callerId } = target;
+  try {
+    const { runId, status } = await client.workflow.getHandle(workflowId, target.runId).describe();
+    if (status.name !== 'RUNNING') return undefined;
+    await executeUpdate(client, client.workflow.getHandle(workflowId, runId), withdrawCallerUpdate, [
+      callerId,
+    ]);
+    return { workflowId, runId, callerId };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    const type =
+      err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure
+        ? err.cause.type
+        : undefined;
+    // CHECK_FINISHED also answers a caller that has already withdrawn.
+    if (type === UNKNOWN_CALLER || type === CHECK_FINISHED) return undefined;
+    throw err;
+  }
 }

@@ -10,7 +10,7 @@ import {
   type BatchStatus,
 } from '../contracts/batch';
 import type { balanceCheckBatch, balanceCheckBatchPage } from '../workflows';
-import { batchStatusQuery, heldPageItemsQuery, pageItemsQuery } from '../workflows/batch-definitions';
+import { batchStatusQuery, pageItemsQuery } from '../workflows/batch-definitions';
 import { encodeBatchId, type BatchRef } from './batch-id';
 import { problem } from './problem';
 import { withTemporalDeadline } from './temporal-deadline';
@@ -94,11 +94,8 @@ export async function readBatchItems(
 
 async function pageItems(client: Client, ref: BatchRef, status: BatchStatus, page: number) {
   const state = status.pages[page];
-  if (state === 'RECEIVED') {
-    const handle = client.workflow.getHandle<typeof balanceCheckBatch>(ref.workflowId);
-    return query(client, () => handle.query(heldPageItemsQuery, page));
-  }
-  if (state === 'RUNNING') return runningPageItems(client, ref, page);
+  // A received page's workflow holds its items (all PENDING until the batch runs it).
+  if (state === 'RECEIVED' || state === 'RUNNING') return runningPageItems(client, ref, page);
   if (state === 'DONE') {
     const handle = client.workflow.getHandle<typeof balanceCheckBatchPage>(
       batchPageWorkflowId(ref.workflowId, page),
@@ -128,6 +125,13 @@ function pageLength(status: BatchStatus, page: number): number {
 function query<T>(client: Client, call: () => Promise<T>): Promise<T> {
   return client.withDeadline(Date.now() + QUERY_DEADLINE_MS, call).catch((err) => {
     if (err instanceof WorkflowNotFoundError) throw batchNotFound();
-    throw problem(503, 'worker-unavailable', 'The batch is running but no worker answered in time');
+    throw problem(
+      503,
+      'worker-unavailable',
+      'The batch is running but no worker answered in time',
+      undefined,
+      {},
+      { 'Retry-After': '5' },
+    );
   });
 }

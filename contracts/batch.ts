@@ -1,7 +1,9 @@
 // Batches: many checks in one request. Plain types and constants only (bundled into workflow code).
-// A batch is a parent workflow that hands its items, a page at a time, to page child workflows; each
-// page runs its items with bounded concurrency through an activity that starts or joins the item's
-// check (so items of a resource with a refresh in flight share it) and waits for that caller's answer.
+// The items live in page workflows (≤ BATCH_PAGE_SIZE items each, started gated by the API, or by the
+// batch for a schedule's inline items); the batch workflow only tells pages when to run and keeps their
+// states and counts, continuing as new every few pages so its history stays small. Each page runs its
+// items with bounded concurrency through an activity that starts or joins the item's check (so items of
+// a resource with a refresh in flight share it) and waits for that caller's answer.
 import type {
   CheckQuestion,
   CheckStatus,
@@ -25,6 +27,8 @@ export const BATCH_PAGE_SIZE = 200;
 /** Item checks in flight per page, and pages in flight per batch (defaults; the API may lower them). */
 export const DEFAULT_ITEM_CONCURRENCY = 25;
 export const DEFAULT_PAGES_IN_FLIGHT = 2;
+/** Pages a batch run starts before it continues as new (sooner when the server suggests it). */
+export const DEFAULT_PAGES_PER_RUN = 10;
 
 /** Activity task queue of the batch item activities (they wait on checks; kept off the provider queue). */
 export const BATCH_ACTIVITY_TASK_QUEUE_SUFFIX = '-batch-items';
@@ -34,10 +38,16 @@ export interface BatchInput {
   owner: string;
   requestedBy?: string;
   totalItems: number;
-  /** Pages the API delivers with the addBatchPage update (ceil(totalItems / BATCH_PAGE_SIZE)). */
+  /** Pages the API delivers with the addBatchPage update (ceil(totalItems / pageSize)). */
   pageCount: number;
+  /** Items per page (default BATCH_PAGE_SIZE). */
+  pageSize?: number;
   itemConcurrency?: number;
   pagesInFlight?: number;
+  /** Pages started per run before continuing as new (default DEFAULT_PAGES_PER_RUN). */
+  pagesPerRun?: number;
+  /** What the previous run handed on when it continued as new. */
+  carry?: BatchCarry;
   /** Task queue the item checks (balanceCheck workflows) run on. */
   checkTaskQueue: string;
   /** Item checks call providers on the paced per-provider task queues. */
@@ -60,9 +70,27 @@ export interface ScheduledBatchInput {
   scheduleId: string;
 }
 
+/** A batch's state across continue-as-new: small (a state per page and the counts). */
+export interface BatchCarry {
+  pages: BatchPageState[];
+  finishedCounts: BatchCounts;
+  canceled: boolean;
+  createdAt: string;
+  /** The next page to start. */
+  nextPage: number;
+  /** Runs so far. */
+  runs: number;
+}
+
+/** The API has started page `index`'s workflow (gated) with its items. */
 export interface BatchPageDelivery {
   index: number;
-  items: BatchItem[];
+}
+
+/** From a page to its batch when it ends. */
+export interface BatchPageFinished {
+  pageIndex: number;
+  counts: BatchCounts;
 }
 
 export type BatchItemStatus = 'PENDING' | 'RUNNING' | CheckStatus;
@@ -90,6 +118,8 @@ export interface BatchCounts {
 
 export interface BatchPageInput {
   batchId: string;
+  /** Told when the page ends (by workflow id: the batch's current run). */
+  batchWorkflowId: string;
   owner: string;
   requestedBy?: string;
   pageIndex: number;
@@ -98,8 +128,8 @@ export interface BatchPageInput {
   itemConcurrency: number;
   checkTaskQueue: string;
   providerTaskQueues?: boolean;
-  /** The batch was canceled before this page started: every item is CANCELED at once. */
-  canceled?: boolean;
+  /** Waits for the batch's runPage signal (or cancel) before starting items. */
+  gated?: boolean;
 }
 
 export interface BatchPageResult {
@@ -121,6 +151,8 @@ export interface BatchStatus {
   finishedCounts: BatchCounts;
   createdAt: string;
   finishedAt: string | null;
+  /** Workflow runs so far (it continues as new every few pages). */
+  runs: number;
 }
 
 /** What the activity of one item needs. */
@@ -132,6 +164,32 @@ export interface BatchItemRequest {
   item: BatchItem;
   checkTaskQueue: string;
   providerTaskQueues?: boolean;
+}
+
+/** The input of page `index` of a batch: its slice of the items, gated until the batch runs it. */
+export function batchPageInput(
+  batch: Pick<
+    BatchInput,
+    'batchId' | 'owner' | 'requestedBy' | 'itemConcurrency' | 'checkTaskQueue' | 'providerTaskQueues'
+  >,
+  batchWorkflowIdValue: string,
+  index: number,
+  pageItems: BatchItem[],
+  pageSize = BATCH_PAGE_SIZE,
+): BatchPageInput {
+  return {
+    batchId: batch.batchId,
+    batchWorkflowId: batchWorkflowIdValue,
+    owner: batch.owner,
+    ...(batch.requestedBy ? { requestedBy: batch.requestedBy } : {}),
+    pageIndex: index,
+    firstIndex: index * pageSize,
+    items: pageItems,
+    itemConcurrency: batch.itemConcurrency ?? DEFAULT_ITEM_CONCURRENCY,
+    checkTaskQueue: batch.checkTaskQueue,
+    ...(batch.providerTaskQueues ? { providerTaskQueues: true } : {}),
+    gated: true,
+  };
 }
 
 export const batchWorkflowId = (owner: string, batchId: string) => `balance-check-batch:${owner}:${batchId}`;

@@ -1,19 +1,20 @@
-// balanceCheckBatch: many checks in one request. The API delivers the items a page at a time
-// (addBatchPage update); each page runs as a child workflow (balanceCheckBatchPage) with bounded item
-// concurrency, and only `pagesInFlight` pages run at once. The batch itself keeps per-page states and
-// counts only — the per-item results live in the page workflows — so its history stays a few events
-// per page (≤ 50 pages for 10,000 items) and each page's history a few hundred activities.
+// balanceCheckBatch: many checks in one request. The items live in page workflows (balanceCheckBatchPage,
+// started gated by the API, which then reports each with the addBatchPage update; a schedule's inline
+// items are started here as abandoned children). The batch tells at most `pagesInFlight` pages to run,
+// learns from each page's batchPageFinished signal that it ended (with its counts), and continues as new
+// every `pagesPerRun` started pages (or when the server suggests it), carrying only a state per page and
+// the counts: no item payload ever enters its history, and each run's history stays a few events a page.
 import * as wf from '@temporalio/workflow';
 import {
   addCounts,
   BATCH_PAGE_SIZE,
+  batchPageInput,
   batchPageWorkflowId,
-  countItems,
-  DEFAULT_ITEM_CONCURRENCY,
   DEFAULT_PAGES_IN_FLIGHT,
+  DEFAULT_PAGES_PER_RUN,
   emptyCounts,
+  type BatchCounts,
   type BatchInput,
-  type BatchItem,
   type BatchPageState,
   type BatchStatus,
 } from '../contracts/batch';
@@ -25,7 +26,8 @@ import {
   batchStatusQuery,
   cancelBatchUpdate,
   cancelPageSignal,
-  heldPageItemsQuery,
+  pageFinishedSignal,
+  runPageSignal,
 } from './batch-definitions';
 import { balanceCheckBatchPage } from './batch-page';
 
@@ -33,54 +35,71 @@ import { balanceCheckBatchPage } from './batch-page';
 const PAGE_DELIVERY_TIMEOUT_MS = 3600_000;
 
 export async function balanceCheckBatch(input: BatchInput): Promise<BatchStatus> {
-  const pages: BatchPageState[] = Array.from({ length: input.pageCount }, () => 'WAITING');
-  const held = new Map<number, BatchItem[]>();
-  const running = new Map<number, wf.ChildWorkflowHandle<typeof balanceCheckBatchPage>>();
-  let canceled = false;
-  let finishedCounts = emptyCounts();
-  const createdAt = new Date(Date.now()).toISOString();
+  const { carry } = input;
+  const pageSize = input.pageSize ?? BATCH_PAGE_SIZE;
+  const pages: BatchPageState[] = carry
+    ? [...carry.pages]
+    : Array.from({ length: input.pageCount }, () => 'WAITING');
+  let canceled = carry?.canceled ?? false;
+  let finishedCounts: BatchCounts = carry?.finishedCounts ?? emptyCounts();
+  const createdAt = carry?.createdAt ?? new Date(Date.now()).toISOString();
+  const runs = (carry?.runs ?? 0) + 1;
   let finishedAt: string | null = null;
+  const self = wf.workflowInfo().workflowId;
+  const page = (index: number) => wf.getExternalWorkflowHandle(batchPageWorkflowId(self, index));
+  const pageLength = (index: number) => Math.min(pageSize, input.totalItems - index * pageSize);
   const status = (): BatchStatus => ({
     batchId: input.batchId,
     owner: input.owner,
     state: finishedAt ? (canceled ? 'CANCELED' : 'COMPLETED') : canceled ? 'CANCELING' : 'RUNNING',
     totalItems: input.totalItems,
     pageCount: input.pageCount,
-    pageSize: BATCH_PAGE_SIZE,
+    pageSize,
     pages: [...pages],
     finishedCounts,
     createdAt,
     finishedAt,
+    runs,
   });
+  const progress = () => describeProgress(input, pages, finishedCounts, canceled, finishedAt !== null);
+  /** A page a signal could not reach (its workflow is gone): its items count as FAILED. */
+  const lost = (index: number) => {
+    if (pages[index] === 'DONE') return;
+    pages[index] = 'DONE';
+    const n = pageLength(index);
+    finishedCounts = addCounts(finishedCounts, {
+      ...emptyCounts(),
+      total: n,
+      done: n,
+      byStatus: { FAILED: n },
+    });
+  };
 
   wf.setHandler(batchStatusQuery, status);
-  wf.setHandler(heldPageItemsQuery, (page) =>
-    (held.get(page) ?? []).map((item, i) => ({
-      index: page * BATCH_PAGE_SIZE + i,
-      reference: item.reference,
-      status: 'PENDING' as const,
-    })),
-  );
+  wf.setHandler(pageFinishedSignal, ({ pageIndex, counts }) => {
+    if (pages[pageIndex] === undefined || pages[pageIndex] === 'DONE') return;
+    pages[pageIndex] = 'DONE';
+    finishedCounts = addCounts(finishedCounts, counts);
+    progress();
+  });
   wf.setHandler(
     addBatchPageUpdate,
-    ({ index, items }) => {
+    async ({ index }) => {
       if (pages[index] === 'WAITING') {
-        held.set(index, items);
         pages[index] = 'RECEIVED';
+        // Delivered after DELETE: the page ends at once, every item CANCELED.
+        if (canceled)
+          await page(index)
+            .signal(cancelPageSignal)
+            .catch(() => lost(index));
       }
       return { index, pagesReceived: pages.filter((p) => p !== 'WAITING').length };
     },
     {
       validator: (delivery) => {
-        const { index, items } = delivery ?? {};
-        const expected = Math.min(BATCH_PAGE_SIZE, input.totalItems - (index ?? 0) * BATCH_PAGE_SIZE);
-        if (!Number.isInteger(index) || index < 0 || index >= input.pageCount || !Array.isArray(items))
+        const index = delivery?.index;
+        if (!Number.isInteger(index) || index < 0 || index >= input.pageCount)
           throw wf.ApplicationFailure.nonRetryable('No such page', BATCH_PAGE_REJECTED);
-        if (items.length !== expected)
-          throw wf.ApplicationFailure.nonRetryable(
-            `Page ${index} has ${expected} items`,
-            BATCH_PAGE_REJECTED,
-          );
       },
     },
   );
@@ -90,7 +109,15 @@ export async function balanceCheckBatch(input: BatchInput): Promise<BatchStatus>
       if (!canceled) {
         wf.log.info('Batch canceled', { canceledBy });
         canceled = true;
-        for (const handle of running.values()) await handle.signal(cancelPageSignal).catch(() => undefined);
+        const open = pages.flatMap((p, i) => (p === 'RECEIVED' || p === 'RUNNING' ? [i] : []));
+        await Promise.all(
+          open.map((i) =>
+            page(i)
+              .signal(cancelPageSignal)
+              .catch(() => lost(i)),
+          ),
+        );
+        progress();
       }
       return status();
     },
@@ -101,63 +128,59 @@ export async function balanceCheckBatch(input: BatchInput): Promise<BatchStatus>
     },
   );
 
-  if (input.items) {
-    for (let page = 0; page < input.pageCount; page++) {
-      held.set(page, input.items.slice(page * BATCH_PAGE_SIZE, (page + 1) * BATCH_PAGE_SIZE));
-      pages[page] = 'RECEIVED';
+  if (!carry && input.items) {
+    // A schedule's batch: its items come inline; they go to page workflows like the API's, as children
+    // left running when this run continues as new.
+    for (let index = 0; index < input.pageCount; index++) {
+      const items = input.items.slice(index * pageSize, (index + 1) * pageSize);
+      await wf.startChild(balanceCheckBatchPage, {
+        workflowId: batchPageWorkflowId(self, index),
+        args: [batchPageInput(input, self, index, items, pageSize)],
+        parentClosePolicy: 'ABANDON',
+        typedSearchAttributes: [{ key: batchKey, value: input.batchId }],
+        staticSummary: `Batch ${input.batchId}: items ${index * pageSize}–${index * pageSize + items.length - 1}`,
+      });
+      pages[index] = 'RECEIVED';
     }
   }
-  const itemConcurrency = input.itemConcurrency ?? DEFAULT_ITEM_CONCURRENCY;
+
   const pagesInFlight = input.pagesInFlight ?? DEFAULT_PAGES_IN_FLIGHT;
-  const done: Promise<void>[] = [];
-  describeProgress(input, pages, finishedCounts, canceled);
-  for (let page = 0; page < input.pageCount; page++) {
-    const delivered = await wf.condition(() => pages[page] !== 'WAITING', PAGE_DELIVERY_TIMEOUT_MS);
+  const pagesPerRun = input.pagesPerRun ?? DEFAULT_PAGES_PER_RUN;
+  let startedThisRun = 0;
+  progress();
+  for (let index = carry?.nextPage ?? 0; index < input.pageCount; index++) {
+    const delivered = await wf.condition(() => pages[index] !== 'WAITING', PAGE_DELIVERY_TIMEOUT_MS);
     if (!delivered) {
       // Never delivered: nothing to run or report for it (its items were never accepted).
       canceled = true;
-      pages[page] = 'DONE';
+      pages[index] = 'DONE';
       continue;
     }
-    await wf.condition(() => running.size < pagesInFlight);
-    const items = held.get(page)!;
-    // A canceled batch still runs its held pages, as "everything CANCELED", so every item has a row.
-    const handle = await wf.startChild(balanceCheckBatchPage, {
-      workflowId: batchPageWorkflowId(wf.workflowInfo().workflowId, page),
-      args: [
-        {
-          batchId: input.batchId,
-          owner: input.owner,
-          ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-          pageIndex: page,
-          firstIndex: page * BATCH_PAGE_SIZE,
-          items,
-          itemConcurrency,
-          checkTaskQueue: input.checkTaskQueue,
-          ...(input.providerTaskQueues ? { providerTaskQueues: true } : {}),
-          ...(canceled ? { canceled: true } : {}),
-        },
-      ],
-      typedSearchAttributes: [{ key: batchKey, value: input.batchId }],
-      staticSummary: `Batch ${input.batchId}: items ${page * BATCH_PAGE_SIZE}–${page * BATCH_PAGE_SIZE + items.length - 1}`,
-    });
-    held.delete(page);
-    pages[page] = 'RUNNING';
-    running.set(page, handle);
-    if (canceled) await handle.signal(cancelPageSignal).catch(() => undefined);
-    describeProgress(input, pages, finishedCounts, canceled);
-    done.push(
-      handle.result().then((result) => {
-        running.delete(page);
-        pages[page] = 'DONE';
-        finishedCounts = addCounts(finishedCounts, countItems(result.items));
-        describeProgress(input, pages, finishedCounts, canceled);
-      }),
-    );
+    await wf.condition(() => canceled || pages.filter((p) => p === 'RUNNING').length < pagesInFlight);
+    // Canceled: every open page was told so (cancelBatch, addBatchPage) and ends on its own.
+    if (!canceled && pages[index] === 'RECEIVED') {
+      pages[index] = 'RUNNING';
+      await page(index)
+        .signal(runPageSignal)
+        .catch(() => lost(index));
+      startedThisRun++;
+      progress();
+    }
+    const more = index + 1 < input.pageCount;
+    // Not while the API is still delivering pages: an update must not meet a closing run.
+    const allDelivered = pages.every((p) => p !== 'WAITING');
+    if (more && allDelivered && (startedThisRun >= pagesPerRun || wf.workflowInfo().continueAsNewSuggested)) {
+      await wf.condition(wf.allHandlersFinished);
+      const { items: _items, carry: _carry, ...rest } = input;
+      return wf.continueAsNew<typeof balanceCheckBatch>({
+        ...rest,
+        carry: { pages, finishedCounts, canceled, createdAt, nextPage: index + 1, runs },
+      });
+    }
   }
-  await Promise.all(done);
+  await wf.condition(() => pages.every((p) => p === 'DONE'));
   finishedAt = new Date(Date.now()).toISOString();
-  describeProgress(input, pages, finishedCounts, canceled, true);
+  progress();
   await wf.condition(wf.allHandlersFinished);
   return status();
 }
@@ -166,9 +189,9 @@ export async function balanceCheckBatch(input: BatchInput): Promise<BatchStatus>
 function describeProgress(
   input: BatchInput,
   pages: BatchPageState[],
-  counts: ReturnType<typeof emptyCounts>,
+  counts: BatchCounts,
   canceled: boolean,
-  finished = false,
+  finished: boolean,
 ): void {
   const count = (s: BatchPageState) => pages.filter((p) => p === s).length;
   const statuses = Object.entries(counts.byStatus)

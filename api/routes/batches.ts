@@ -10,9 +10,16 @@ import {
   type Client,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { BATCH_PAGE_SIZE, batchWorkflowId, type BatchInput, type BatchItem } from '../../contracts/batch';
+import {
+  BATCH_PAGE_SIZE,
+  batchPageInput,
+  batchPageWorkflowId,
+  batchWorkflowId,
+  type BatchInput,
+  type BatchItem,
+} from '../../contracts/batch';
 import { batchKey } from '../../contracts/search-attributes';
-import type { balanceCheckBatch } from '../../workflows';
+import type { balanceCheckBatch, balanceCheckBatchPage } from '../../workflows';
 import { addBatchPageUpdate, BATCH_FINISHED, cancelBatchUpdate } from '../../workflows/batch-definitions';
 import { requireScope, type ApiKey } from '../auth';
 import { decodeBatchId, encodeBatchId, type BatchRef } from '../batch-id';
@@ -151,10 +158,24 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
       // Same Idempotency-Key after a failed request: the batch exists; deliver what it lacks.
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+    // Each page's items go to its own (gated) page workflow, then the batch is told the page is there:
+    // the batch's history never holds items. A retry finds the pages already started and delivers the rest.
     const handle = client.workflow.getHandle(ref.workflowId);
     for (let index = 0; index < input.pageCount; index++) {
       const page = items.slice(index * BATCH_PAGE_SIZE, (index + 1) * BATCH_PAGE_SIZE);
-      await executeUpdate(client, handle, addBatchPageUpdate, [{ index, items: page }]);
+      await withTemporalDeadline(client, () =>
+        client.workflow.start<typeof balanceCheckBatchPage>('balanceCheckBatchPage', {
+          taskQueue: deps.taskQueue,
+          workflowId: batchPageWorkflowId(ref.workflowId, index),
+          args: [batchPageInput(input, ref.workflowId, index, page)],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [{ key: batchKey, value: ref.batchId }],
+          staticSummary: `Batch ${ref.batchId}: items ${index * BATCH_PAGE_SIZE}–${index * BATCH_PAGE_SIZE + page.length - 1}`,
+        }),
+      ).catch((err: unknown) => {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      });
+      await executeUpdate(client, handle, addBatchPageUpdate, [{ index }]);
     }
   }
 

@@ -3,6 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { decodeCheckId } from '../../api/check-id';
+import { balanceCheckWorkflowId } from '../../contracts/balance-check';
+import { batchCallerId } from '../../contracts/batch';
+import { statusQuery } from '../../workflows/definitions';
 import { buildOpenApiDocument } from '../../api/openapi';
 import { SW_CARD, SW_USER_SANDBOX } from '../../providers/spinwheel/sandbox';
 import { startTestStack, TEST_API_KEYS, type TestStack } from '../helpers/stack';
@@ -210,7 +213,7 @@ describe('balance check batches (running stack)', () => {
     assert.equal(bad.status, 422);
   });
 
-  it('DELETE cancels the items not started yet; started items keep their answers; none is lost', async () => {
+  it('DELETE cancels the items not started yet and withdraws the ones in flight; none is lost', async () => {
     // One item at a time on slow members: most are still waiting when the batch is canceled.
     const items = Array.from({ length: 20 }, (_, i) => mx(`MBR-slow.${400 + i}`, `c-${i}`));
     const batch = await createBatch({ items, itemConcurrency: 1 });
@@ -223,15 +226,76 @@ describe('balance check batches (running stack)', () => {
     assert.equal(rows.length, 20);
     const canceled = rows.filter((r) => r.status === 'CANCELED');
     const answered = rows.filter((r) => r.status === 'COMPLETED');
+    // The item in flight at DELETE is withdrawn from its check (or had just been answered).
+    const withdrawn = canceled.filter((r) => r.checkId);
     assert.ok(canceled.length >= 15, `canceled ${canceled.length}`);
-    assert.ok(answered.length >= 1, 'the item running at DELETE finished');
+    assert.ok(withdrawn.length + answered.length >= 1, 'the item in flight was withdrawn or answered');
+    assert.ok(withdrawn.every((r) => r.reasonCode === 'BATCH_CANCELED'));
     assert.equal(canceled.length + answered.length, 20);
-    assert.ok(
-      canceled.every((r) => !r.checkId),
-      'a canceled item started no check',
-    );
+    assert.ok(canceled.length - withdrawn.length >= 15, 'items not started start no check');
     const again = await api('DELETE', `/v1/balance-check-batches/${batch.id}`);
     assert.equal(again.status, 409);
+  });
+
+  it('DELETE withdraws items in flight: CANCELED for the batch, a refresh shared with another caller answers it', async () => {
+    const shared = `MBR-slow.${610 + (Date.now() % 50)}`;
+    const alone = `MBR-slow.${670 + (Date.now() % 50)}`;
+    const sharedStarts = stack.simulators.mx!.refreshStarts(`${USER}:${shared}`);
+    // Another caller's single check of the resource, then a batch whose first item joins its refresh.
+    const single = await api('POST', '/v1/balance-checks', {
+      provider: 'mx',
+      resource: { userId: USER, memberId: shared },
+    });
+    assert.equal(single.status, 202, JSON.stringify(single.body));
+    const batch = await createBatch({
+      items: [mx(shared, 'joined'), mx(alone, 'alone')],
+      itemConcurrency: 2,
+    });
+    const batchId = Buffer.from(batch.id.slice(4), 'base64url').toString().split('\n')[1]!;
+    const inCheck = async (memberId: string, index: number) => {
+      const handle = stack.env.client.workflow.getHandle(
+        balanceCheckWorkflowId('mx', { userId: USER, memberId }, 'test'),
+      );
+      const state = await handle.query(statusQuery, batchCallerId(batchId, index)).catch(() => undefined);
+      return state?.caller != null && !state.caller.withdrawn;
+    };
+    await waitFor(async () => (await inCheck(shared, 0)) && (await inCheck(alone, 1)), 30_000, 100);
+
+    const del = await api('DELETE', `/v1/balance-check-batches/${batch.id}`);
+    assert.equal(del.status, 202, JSON.stringify(del.body));
+    const done = await finished(batch.id);
+    assert.equal(done.status, 'CANCELED');
+    assert.deepEqual(done.counts.byStatus, { CANCELED: 2 });
+    const { items: rows } = await allItems(batch.id);
+    for (const row of rows) {
+      assert.equal(row.status, 'CANCELED', JSON.stringify(row));
+      assert.equal(row.reasonCode, 'BATCH_CANCELED');
+      assert.ok(row.checkId, 'a withdrawn item names the check it left');
+    }
+    // The batch's caller reads as withdrawn in the shared check; the other caller is still answered.
+    const joined = decodeCheckId(rows[0].checkId)!;
+    assert.equal(joined.workflowId, decodeCheckId(single.body.id)!.workflowId);
+    assert.equal(joined.runId, decodeCheckId(single.body.id)!.runId, 'the item had joined that refresh');
+    const mine = await api('GET', `/v1/balance-checks/${rows[0].checkId}`);
+    assert.equal(mine.body.status, 'CANCELED');
+    let theirs: any;
+    await waitFor(async () => {
+      theirs = (await api('GET', `/v1/balance-checks/${single.body.id}`)).body;
+      return theirs.status !== 'RUNNING';
+    }, 60_000);
+    assert.equal(theirs.status, 'COMPLETED', JSON.stringify(theirs));
+    assert.equal(
+      stack.simulators.mx!.refreshStarts(`${USER}:${shared}`),
+      sharedStarts + 1,
+      'one refresh, not canceled with the batch',
+    );
+    // The item alone in its check was its last caller: that refresh is canceled.
+    let left: any;
+    await waitFor(async () => {
+      left = (await api('GET', `/v1/balance-checks/${rows[1].checkId}`)).body;
+      return left.status !== 'RUNNING';
+    }, 60_000);
+    assert.equal(left.status, 'CANCELED');
   });
 
   it('another owner gets 404 for the batch, its items and DELETE; bad bodies are 422', async () => {

@@ -62,9 +62,17 @@ describe('balance check schedules (running stack)', () => {
       (await stack.api('GET', `/v1/balance-check-schedules/${id}`, undefined, asOther)).status,
       404,
     );
+    // Bound to its owner: another tenant's key finds no such schedule, whatever it asks.
+    for (const action of ['trigger', 'pause', 'resume'])
+      assert.equal(
+        (await stack.api('POST', `/v1/balance-check-schedules/${id}/${action}`, undefined, asOther)).status,
+        404,
+        action,
+      );
     assert.equal(
-      (await stack.api('POST', `/v1/balance-check-schedules/${id}/trigger`, undefined, asOther)).status,
-      404,
+      (await stack.api('GET', `/v1/balance-check-schedules/${id}`)).body.paused,
+      false,
+      'their pause did nothing',
     );
 
     const fired = await stack.api('POST', `/v1/balance-check-schedules/${id}/trigger`);
@@ -80,6 +88,9 @@ describe('balance check schedules (running stack)', () => {
       return batch.status === 'COMPLETED';
     }, 120_000);
     assert.deepEqual(batch.counts.byDecision, { SUFFICIENT: 3 });
+    // The batch a schedule started belongs to the schedule's owner too.
+    for (const path of [`/v1/balance-check-batches/${batchId}`, `/v1/balance-check-batches/${batchId}/items`])
+      assert.equal((await stack.api('GET', path, undefined, asOther)).status, 404, path);
     const rows = (await stack.api('GET', `/v1/balance-check-batches/${batchId}/items`)).body.items;
     assert.deepEqual(
       rows.map((r: any) => r.reference),
