@@ -22,6 +22,8 @@ COPY money ./money
 COPY config ./config
 COPY codec ./codec
 COPY observability ./observability
+COPY callbacks ./callbacks
+COPY nexus ./nexus
 COPY scripts/build-workflow-bundle.ts ./scripts/
 RUN npm run build
 

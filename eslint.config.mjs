@@ -38,6 +38,8 @@ export const productionFiles = [
   'workflows/**/*.ts',
   'contracts/**/*.ts',
   'providers/**/*.ts',
+  'callbacks/**/*.ts',
+  'nexus/**/*.ts',
 ];
 /** Simulator code itself, and the one module that gathers the simulators for the sandbox. */
 export const simulatorFiles = [

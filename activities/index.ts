@@ -2,7 +2,13 @@
 // so tests point the provider clients at simulators; credentials never enter workflow history.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ChallengeView, NormalizedBalance, ProviderName, Reason } from '../contracts/balance-check';
+import {
+  TASK_QUEUE,
+  type ChallengeView,
+  type NormalizedBalance,
+  type ProviderName,
+  type Reason,
+} from '../contracts/balance-check';
 import type {
   BalanceProvider,
   BalancesRequest,
@@ -14,14 +20,20 @@ import type {
   ProviderRegistry,
   StatusAndBalances,
 } from '../contracts/provider';
+import { createCallbackActivities, type CallbackDeliveryDeps } from './callbacks';
+import { createNexusActivities } from './nexus';
 
 export type { ProviderRegistry };
 
 export interface ActivityDeps {
   providers: ProviderRegistry;
+  /** Callback delivery (signing secrets, retry policy); without it deliveries wait and retry. */
+  callbacks?: CallbackDeliveryDeps;
+  /** Task queue checks start on (the Nexus operation starts or joins them there). */
+  taskQueue?: string;
 }
 
-export function createActivities({ providers }: ActivityDeps) {
+export function createActivities({ providers, callbacks, taskQueue }: ActivityDeps) {
   const provider = (name: ProviderName): BalanceProvider => {
     const found = providers[name];
     if (!found) {
@@ -33,6 +45,8 @@ export function createActivities({ providers }: ActivityDeps) {
     return found;
   };
   return {
+    ...createCallbackActivities(callbacks),
+    ...createNexusActivities(taskQueue ?? TASK_QUEUE),
     async startRefresh(req: RefreshStartRequest): Promise<RefreshStart> {
       return provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
     },

@@ -15,6 +15,7 @@ import {
   type ApiMetrics,
 } from '../observability/api-metrics';
 import { authenticate, type ApiKey } from './auth';
+import type { CallbackApiConfig } from './callbacks/callback-target';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { jsonBody } from './json-body';
 import { allowedMethods, buildOpenApiDocument } from './openapi';
@@ -78,6 +79,8 @@ export interface ApiDeps {
   providerTaskQueues?: boolean;
   /** Bound on the MFA Update so a missing worker answers 503 (default 15 s). */
   updateDeadlineMs?: number;
+  /** Callback endpoints and allow-lists per API key (loadCallbackConfig); absent: no callbacks. */
+  callbacks?: CallbackApiConfig;
   /** Aborted when the process starts shutting down (api/graceful-shutdown.ts): `Prefer: wait` answers 202. */
   draining?: AbortSignal;
 }
@@ -136,6 +139,7 @@ export function createApp(deps: ApiDeps): Express {
       startCheckBody: schemas.startCheck,
       onCheckStarted: (provider) => metrics.checksStarted.inc({ provider }),
       providerTaskQueues: deps.providerTaskQueues,
+      callbacks: deps.callbacks,
       draining: deps.draining,
     }),
     createCheckMfaRouter({ client, updateDeadlineMs: deps.updateDeadlineMs }),

@@ -1,6 +1,7 @@
 // The API process (`npm run api`): config from env, a Temporal client, the configured providers'
 // webhooks, and createApp on API_PORT.
 import { Client, Connection } from '@temporalio/client';
+import { loadCallbackConfig } from '../callbacks/config';
 import { codecFromEnv } from '../codec/from-env';
 import { loadTemporalSettings } from '../config/temporal';
 import { REGISTRATIONS } from '../providers/registry';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     maxPerCheck: config.API_EVENT_DEDUPE_MAX_PER_CHECK,
   });
   const rateLimiter = createMemoryRateLimiter(Date.now, config.API_RATE_LIMIT_MAX_BUCKETS);
+  const callbacks = loadCallbackConfig();
   const createHandler = (draining: AbortSignal) =>
     createApp({
       client,
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
       updateDeadlineMs: config.API_MFA_DEADLINE_MS,
       // Paced provider calls (worker/provider-workers.ts): every worker polls the provider queues.
       providerTaskQueues: process.env.PROVIDER_TASK_QUEUES === 'on',
+      callbacks,
       // Replicas share idempotency records, rate-limit buckets and webhook dedupe (API_STATE_URL).
       ...(state
         ? { idempotency: state.idempotency, sharedRateLimiter: state.rateLimiter, eventIds: state.eventIds }

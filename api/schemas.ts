@@ -36,8 +36,11 @@ const QUESTION = {
   timeouts: Timeouts.optional(),
 };
 
-/** A single check may be answered from a recent one (no provider call). */
-const MAX_AGE = {
+/**
+ * A single check's own fields: it may be answered from a recent one (no provider call), and sends its
+ * events to a callback URL (a batch's items do neither: the batch has its own callback).
+ */
+const SINGLE_CHECK = {
   maxAgeSeconds: z
     .number()
     .int()
@@ -46,6 +49,13 @@ const MAX_AGE = {
     .optional()
     .describe(
       'Answer with the most recent completed check of this resource if it is at most this old (no provider call)',
+    ),
+  callbackUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional()
+    .describe(
+      'Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list',
     ),
 };
 
@@ -116,9 +126,9 @@ export function providerQuestion<E extends z.core.$ZodLooseShape>(
     });
 }
 
-/** POST /v1/balance-checks: the question, and how old a reused answer may be. */
+/** POST /v1/balance-checks: the question, how old a reused answer may be, where its events go. */
 export function startCheckBody(registrations: readonly AnyProviderRegistration[]) {
-  return providerQuestion(registrations, MAX_AGE);
+  return providerQuestion(registrations, SINGLE_CHECK);
 }
 export type StartCheckBody = z.infer<ReturnType<typeof startCheckBody>>;
 

@@ -103,6 +103,7 @@ export async function startOrJoinCheck(
           accountIds: input.accountIds,
           fundingAccountId: input.fundingAccountId,
           requiredAmount: input.requiredAmount,
+          ...(input.callback ? { callback: input.callback } : {}),
         },
       ]);
       return { workflowId, runId: joined.runId, callerId };

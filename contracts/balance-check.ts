@@ -1,5 +1,6 @@
 // Message contracts shared by the workflow, the activities, the API and the tests.
 // Plain types and constants only: this module is bundled into workflow code.
+import type { CallbackTarget } from './callbacks';
 
 /**
  * A registered provider's name (providers/registry.ts holds the list: PROVIDER_NAMES). A plain string
@@ -64,12 +65,16 @@ export interface BalanceCheckInput extends CheckQuestion {
    * task-queue-wide rate limit paces them across every worker. Absent: the workflow's queue, as before.
    */
   providerTaskQueues?: boolean;
+  /** Where the first caller's events go (absent: no callbacks; older histories have none). */
+  callback?: CallbackTarget;
 }
 
 /** A caller joining a running refresh: its own id and question. */
 export interface CallerRegistration extends CheckQuestion {
   callerId: string;
   requestedBy?: string;
+  /** Where this caller's events go (absent: no callbacks). */
+  callback?: CallbackTarget;
 }
 
 /** A registered caller, as the workflow keeps it (and returns it in the run result). */
@@ -80,6 +85,8 @@ export interface CallerRecord {
   joinedAt: string;
   /** The caller canceled its check (DELETE); the refresh goes on while other callers remain. */
   withdrawn: boolean;
+  /** Where this caller's events go; absent for callers without callbacks (and in older histories). */
+  callback?: CallbackTarget;
 }
 
 /** Joining answers with the run that will answer the question. */

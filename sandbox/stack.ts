@@ -7,6 +7,9 @@ import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker
 import { TASK_QUEUE, type ProviderName } from '../contracts/balance-check';
 import { createApp, type ApiDeps } from '../api/app';
 import { hashApiKey } from '../api/auth';
+import type { CallbackDeliveryDeps } from '../activities/callbacks';
+import type { CallbackConfig } from '../callbacks/config';
+import { createCallbackReceiver, SANDBOX_CALLBACK_PATH, SANDBOX_CALLBACK_SECRET } from './callback-receiver';
 import { createApiServer, type ApiServerSettings } from '../api/server';
 import { createLogger } from '../observability/logger';
 import type { Env } from '../providers/registration';
@@ -44,6 +47,13 @@ export interface SandboxStackOptions {
   updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
   /** Paced provider calls: per-provider activity task queues with these fleet-wide limits. */
   providerPacing?: Pick<ProviderWorkersOptions, 'maxCallsPerSecond' | 'interceptors'>;
+  /**
+   * Callback settings for the API and the worker. `'built-in-receiver'` (npm start): the sandbox key's
+   * events go to the receiver at /sandbox/callbacks. Default: no callbacks (tests' histories stay as recorded).
+   */
+  callbacks?: CallbackConfig | 'built-in-receiver';
+  /** DNS lookup for the callbacks' SSRF check (tests inject one). */
+  resolveHost?: CallbackDeliveryDeps['resolve'];
   /** Socket-level limits of the API server (timeouts, connection cap); default: api/server.ts defaults. */
   serverSettings?: ApiServerSettings;
 }
@@ -77,6 +87,10 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     server.listen(opts.apiPort ?? 0, opts.apiHost ?? '127.0.0.1', resolve),
   );
   const apiUrl = `http://${opts.apiHost ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
+  const callbacks =
+    opts.callbacks === 'built-in-receiver' ? sandboxCallbacks(apiUrl) : (opts.callbacks ?? NO_CALLBACKS);
+  const log = opts.log ?? ((msg: string) => console.log(msg));
+  const receiver = createCallbackReceiver([SANDBOX_CALLBACK_SECRET], (line) => log(line));
 
   const simulators: SandboxStack['simulators'] = {};
   const providerEnv: Env = {};
@@ -105,8 +119,10 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     ratePerMinute: opts.ratePerMinute,
     updateDeadlineMs: opts.updateDeadlineMs,
     providerTaskQueues: opts.providerPacing !== undefined,
+    callbacks: { ...callbacks, ...(opts.resolveHost ? { resolve: opts.resolveHost } : {}) },
   });
-  handler = app;
+  handler = (req, res) =>
+    req.url?.startsWith(SANDBOX_CALLBACK_PATH) ? receiver.handle(req, res) : app(req, res);
 
   let worker: Worker | undefined;
   let batchWorker: Worker | undefined;
@@ -120,6 +136,7 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       namespace: opts.namespace,
       taskQueue: opts.taskQueue ?? TASK_QUEUE,
       providers: createProviderRegistry(providerEnv, fetch, registrations),
+      callbacks: { config: callbacks, ...(opts.resolveHost ? { resolve: opts.resolveHost } : {}) },
       workflowBundle: opts.workflowBundle,
       dataConverter: opts.dataConverter,
     });
@@ -163,6 +180,25 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(Object.values(simulators).map((s) => s.close()));
     },
+  };
+}
+
+const NO_CALLBACKS: CallbackConfig = {
+  keys: {},
+  secrets: {},
+  production: false,
+  allowPrivateHosts: [],
+  retry: { initialMs: 1_000, maxMs: 60_000, forMs: 86_400_000 },
+  timeoutMs: 10_000,
+};
+
+/** The sandbox key sends every check's events to the built-in receiver (or to a callbackUrl on the API's host). */
+function sandboxCallbacks(apiUrl: string): CallbackConfig {
+  const key = `${SANDBOX_KEY_CONFIG.owner}/${SANDBOX_KEY_CONFIG.name}`;
+  return {
+    ...NO_CALLBACKS,
+    keys: { [key]: { url: `${apiUrl}${SANDBOX_CALLBACK_PATH}`, allow: [`${apiUrl}/`] } },
+    secrets: { [key]: [SANDBOX_CALLBACK_SECRET] },
   };
 }
 

@@ -1,7 +1,7 @@
 // Runs the real Temporal dev server (`temporal server start-dev`) as a child in its own process group,
 // with the UI, our search attributes and the codec endpoint; `npm start` and the UI test share it.
 // The SDK's ephemeral server cannot pass --ui-codec-endpoint portably, hence our own spawn.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
@@ -21,6 +21,10 @@ export interface DevServerOptions {
   codecEndpoint?: string;
   /** Extra namespace to create (`default` always exists). */
   namespace?: string;
+  /** More namespaces to create, e.g. `payments`: the caller namespace of the Nexus walk-through. */
+  callerNamespaces?: string[];
+  /** A Nexus endpoint to create once the server is up (`temporal operator nexus endpoint create`). */
+  nexusEndpoint?: { name: string; targetNamespace: string; targetTaskQueue: string };
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'never';
   readyTimeoutMs?: number;
   /** Receives the server's own output lines (it logs warnings and errors only). */
@@ -68,6 +72,7 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
   }
   if (opts.codecEndpoint) args.push('--ui-codec-endpoint', opts.codecEndpoint);
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
+  for (const ns of opts.callerNamespaces ?? []) args.push('--namespace', ns);
   for (const key of ALL_SEARCH_ATTRIBUTES)
     args.push('--search-attribute', `${key.name}=${searchAttributeTypeFlag(key.type)}`);
 
@@ -125,7 +130,25 @@ export async function startTemporalDevServer(opts: DevServerOptions = {}): Promi
       cause: err,
     });
   }
+  if (opts.nexusEndpoint) await createNexusEndpoint(cli.path, server.address, opts.nexusEndpoint);
   return server;
+}
+
+/** Creates the endpoint with the CLI; one kept in the SQLite file from an earlier start is fine. */
+async function createNexusEndpoint(
+  cliPath: string,
+  address: string,
+  endpoint: NonNullable<DevServerOptions['nexusEndpoint']>,
+): Promise<void> {
+  const args = ['operator', 'nexus', 'endpoint', 'create', '--address', address, '--name', endpoint.name];
+  args.push('--target-namespace', endpoint.targetNamespace, '--target-task-queue', endpoint.targetTaskQueue);
+  await new Promise<void>((resolve, reject) =>
+    execFile(cliPath, args, (err, _stdout, stderr) => {
+      if (err && !/already exists|AlreadyExists/i.test(stderr))
+        reject(new Error(`${err.message}\n${stderr}`));
+      else resolve();
+    }),
+  );
 }
 
 async function waitUntilReady(

@@ -18,6 +18,8 @@ import { quietBundlerLogger } from '../observability/quiet-logger';
 import { SANDBOX_API_KEY, SANDBOX_KEY_CONFIG, startSandboxStack } from '../sandbox/stack';
 import { WORKFLOWS_PATH } from '../worker/create-worker';
 import { startTemporalDevServer } from './dev-server';
+import { NEXUS_CALLER_NAMESPACE, NEXUS_ENDPOINT } from '../contracts/nexus';
+import { TASK_QUEUE } from '../contracts/balance-check';
 
 const startedAt = Date.now();
 const settings = loadSandboxSettings();
@@ -93,6 +95,9 @@ async function main(): Promise<void> {
       dbFilename: join(settings.DATA_DIR, 'temporal.db'),
       codecEndpoint: codecServer.endpoint,
       namespace,
+      // Nexus: payment services call service `balance-check` from their own namespace (the owner).
+      callerNamespaces: [NEXUS_CALLER_NAMESPACE],
+      nexusEndpoint: { name: NEXUS_ENDPOINT, targetNamespace: namespace, targetTaskQueue: TASK_QUEUE },
       log: (line) => log.warn({ component: 'temporal-dev-server' }, line),
     });
     closers.push({ name: 'Temporal dev server', close: () => devServer.stop() });
@@ -118,6 +123,9 @@ async function main(): Promise<void> {
     dataConverter,
     ...(bundle ? { workflowBundle: await bundle } : {}),
     logger: log.child({ component: 'api' }),
+    // The sandbox key's checks send their events to the built-in receiver, which logs each one.
+    callbacks: 'built-in-receiver',
+    log: (line) => log.info({ component: 'callbacks' }, line),
     // The sandbox key, plus API_KEYS (hashes, as in production) to try several tenants by hand.
     apiKeys: [SANDBOX_KEY_CONFIG, ...apiKeys],
   });
@@ -165,6 +173,8 @@ function printBanner(urls: BannerInfo): void {
     `  CHECK=$(curl -s -X POST ${apiUrl}/v1/balance-checks ${auth} -H 'content-type: application/json' -d ${json(start)} | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).id'); echo $CHECK`,
     'Watch it until "phase":"WAITING_FOR_MFA" (a few seconds):',
     `  curl -s ${apiUrl}/v1/balance-checks/$CHECK ${auth}`,
+    `Its events (signed, Standard Webhooks) arrive at the built-in receiver: a "callback received" log line each, and`,
+    `  curl -s ${apiUrl}/sandbox/callbacks   # balance_check.action_required with the challenge, then .completed`,
     'Answer the challenge:',
     `  curl -s -X POST ${apiUrl}/v1/balance-checks/$CHECK/mfa ${auth} -H 'content-type: application/json' -d ${json(answer)}`,
     '',

@@ -3,6 +3,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Duration } from '@temporalio/common';
 import { TASK_QUEUE } from '../contracts/balance-check';
 import { createActivities, type ProviderRegistry } from '../activities';
+import type { CallbackDeliveryDeps } from '../activities/callbacks';
+import { createBalanceCheckNexusHandler } from '../nexus/balance-check-handler';
 
 /** A Worker Deployment version: the worker polls as `deploymentName` + `buildId` (see docs/DEPLOYS.md). */
 export interface WorkerDeploymentVersionOptions {
@@ -16,6 +18,8 @@ export interface BalanceCheckWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   providers: ProviderRegistry;
+  /** Callback delivery settings (loadCallbackConfig); absent: deliveries retry until configured. */
+  callbacks?: CallbackDeliveryDeps;
   taskQueue?: string;
   /** A prebuilt bundle (tests bundle once per file; dist/ ships one); otherwise workflows/ is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -37,7 +41,13 @@ export function createBalanceCheckWorker(opts: BalanceCheckWorkerOptions): Promi
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ providers: opts.providers }),
+    activities: createActivities({
+      providers: opts.providers,
+      callbacks: opts.callbacks,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    }),
+    // Nexus service `balance-check` (operation `check`), reached through the endpoint of this task queue.
+    nexusServices: [createBalanceCheckNexusHandler(opts.taskQueue ?? TASK_QUEUE)],
     // The native bridge rejects keys present with an undefined value: only pass what is set.
     ...(opts.dataConverter ? { dataConverter: opts.dataConverter } : {}),
     ...(opts.interceptors ? { interceptors: opts.interceptors } : {}),

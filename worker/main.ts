@@ -5,6 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { prettifyError, ZodError } from 'zod';
+import { loadCallbackConfig } from '../callbacks/config';
 import { AesGcmPayloadCodec } from '../codec/aes-gcm-codec';
 import { createDataConverter } from '../codec/data-converter';
 import { codecRejectsPlaintext } from '../codec/from-env';
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       connection,
       namespace: temporal.namespace,
       providers,
+      callbacks: { config: loadCallbackConfig() },
       dataConverter: createDataConverter(codec),
       identity: settings.identity,
       taskQueue: settings.taskQueue,

@@ -12,6 +12,7 @@ import type { RefreshRef, RefreshStart, RefreshStatus } from '../contracts/provi
 import { outcomeKey, phaseKey } from '../contracts/search-attributes';
 import { recordCheckOutcome } from '../observability/check-outcomes';
 import { acts, withSummary } from './activity-options';
+import { CallbackNotifier } from './callbacks';
 import { CheckState } from './check-state';
 import { registerHandlers } from './handlers';
 import { reasonFromActivityFailure } from './outcome';
@@ -39,6 +40,8 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
     startedAt,
     startedAt + (input.timeouts?.overallSeconds ?? DEFAULT_OVERALL_S) * 1000,
   );
+  const notifier = new CallbackNotifier(state);
+  state.notifier = notifier;
   registerHandlers(state);
   // The provider wait runs in its own scope: the last caller withdrawing cancels it.
   const refresh = new wf.CancellationScope();
@@ -65,8 +68,11 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
     { key: outcomeKey, value: finish.status },
   ]);
   describeDone(state);
+  notifier.outcome();
   // Let in-flight updates (MFA answers, joins) see the outcome before the run closes.
   await wf.CancellationScope.nonCancellable(() => wf.condition(wf.allHandlersFinished));
+  // Deliveries run on their own (abandoned children): only their starts are awaited here.
+  await notifier.started();
   return state.run();
 }
 
@@ -215,6 +221,7 @@ async function answerChallenges(
   state.mfaDeadline = Date.now() + (state.input.timeouts?.mfaSeconds ?? DEFAULT_MFA_S) * 1000;
   setPhase(state, 'WAITING_FOR_MFA');
   describeWaiting(state);
+  state.notifier?.actionRequired();
   const answered = await wf.condition(
     () => state.pendingSubmission !== null,
     state.mfaDeadline - Date.now(),

@@ -13,6 +13,7 @@ import type {
 } from '../contracts/balance-check';
 import { FIRST_CALLER_ID } from '../contracts/balance-check';
 import { callerAnswer, callerOutcome } from './answers';
+import type { CallbackNotifier } from './callbacks';
 
 /** Webhook timestamps have second precision (MX completed_at); allow that much skew. */
 export const EVENT_SKEW_MS = 1000;
@@ -52,6 +53,8 @@ export class CheckState {
   answeredRounds = 0;
   answerError: string | null = null;
   readonly callers: CallerRecord[] = [];
+  /** Set by the workflow: tells callers with callbacks what happened (see callbacks.ts). */
+  notifier: CallbackNotifier | null = null;
   /** Set by the workflow: cancels the provider wait (every caller withdrew). */
   cancelRefresh: () => void = () => undefined;
   private readonly seenEventIds: string[] = [];
@@ -68,6 +71,7 @@ export class CheckState {
       question: { accountIds, fundingAccountId, requiredAmount },
       joinedAt: new Date(startedAt).toISOString(),
       withdrawn: false,
+      ...(input.callback ? { callback: input.callback } : {}),
     });
   }
 
@@ -83,22 +87,28 @@ export class CheckState {
   join(registration: CallerRegistration, now: number): CallerRecord {
     const known = this.caller(registration.callerId);
     if (known) return known;
-    const { callerId, requestedBy, accountIds, fundingAccountId, requiredAmount } = registration;
+    const { callerId, requestedBy, accountIds, fundingAccountId, requiredAmount, callback } = registration;
     const record: CallerRecord = {
       callerId,
       ...(requestedBy ? { requestedBy } : {}),
       question: { accountIds, fundingAccountId, requiredAmount },
       joinedAt: new Date(now).toISOString(),
       withdrawn: false,
+      ...(callback ? { callback } : {}),
     };
     this.callers.push(record);
+    // A caller who joins while the check waits for MFA learns the challenges too.
+    this.notifier?.actionRequired(record);
     return record;
   }
 
   /** Marks the caller withdrawn; the refresh is canceled when no caller is left. */
   withdraw(callerId: string): number {
     const caller = this.caller(callerId);
-    if (caller) caller.withdrawn = true;
+    if (caller && !caller.withdrawn) {
+      caller.withdrawn = true;
+      this.notifier?.withdrawn(caller);
+    }
     const remaining = this.activeCallers;
     if (remaining === 0 && !this.outcome) this.cancelRefresh();
     return remaining;

@@ -9,6 +9,7 @@ import {
   UNKNOWN_CALLER,
   type CallerRegistration,
 } from '../contracts/balance-check';
+import { isCallbackTarget } from './callbacks';
 import type { CheckState } from './check-state';
 import {
   answerChallengesUpdate,
@@ -73,6 +74,8 @@ function requireActiveCaller(state: CheckState, callerId: string | undefined, wh
 function validateRegistration(state: CheckState, registration: CallerRegistration): void {
   if (typeof registration?.callerId !== 'string' || !/^[\w-]{1,100}$/.test(registration.callerId))
     throw wf.ApplicationFailure.nonRetryable('callerId must be 1–100 word characters', UNKNOWN_CALLER);
+  if (registration.callback !== undefined && !isCallbackTarget(registration.callback))
+    throw wf.ApplicationFailure.nonRetryable('callback must be { url, key }', UNKNOWN_CALLER);
   // A refresh whose outcome is decided takes no new question: the caller starts the next refresh.
   if (state.outcome) throw wf.ApplicationFailure.nonRetryable('The check has already finished', CHECK_FINISHED);
   if (!state.caller(registration.callerId) && state.callers.length >= MAX_CALLERS_PER_CHECK)

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CHECK_FINISHED, UNKNOWN_CALLER, type BalanceCheckInput } from '../../contracts/balance-check';
 import { withdrawCallerUpdate } from '../../workflows/definitions';
 import { requireScope, type ApiKey } from '../auth';
+import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback-target';
 import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
@@ -23,6 +24,8 @@ export interface ChecksDeps {
   onCheckStarted?: (provider: string) => void;
   /** Checks call providers on the paced per-provider task queues (see worker/provider-workers.ts). */
   providerTaskQueues?: boolean;
+  /** Callback endpoints, allow-lists and the SSRF policy (loadCallbackConfig); absent: no callbacks. */
+  callbacks?: CallbackApiConfig;
   /** Aborted when the process starts shutting down: long-polls answer 202 at once. */
   draining?: AbortSignal;
 }
@@ -48,12 +51,14 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
     const wait = parsePreferWait(req.get('prefer'));
     const apiKey = res.locals.apiKey as ApiKey;
-    const { maxAgeSeconds, ...question } = parsed.data;
+    const { maxAgeSeconds, callbackUrl, ...question } = parsed.data;
+    const callback = await callbackTargetFor(deps.callbacks, apiKey, callbackUrl);
     const input: BalanceCheckInput = {
       ...question,
       requestedBy: apiKey.name,
       owner: apiKey.owner,
       ...(deps.providerTaskQueues ? { providerTaskQueues: true } : {}),
+      ...(callback ? { callback } : {}),
     };
 
     const bodyHash = canonicalHash(parsed.data);

@@ -69,6 +69,9 @@ export async function startTestStack(
     updateDeadlineMs?: number;
     /** e.g. the codec's createDataConverter: used by the API's client and the worker alike. */
     dataConverter?: DataConverter;
+    /** Callback settings of the API and the worker (default: none). */
+    callbacks?: SandboxStackOptions['callbacks'];
+    resolveHost?: SandboxStackOptions['resolveHost'];
   } = {},
 ): Promise<TestStack> {
   const env = await startDevServer();
@@ -95,6 +98,8 @@ export async function startTestStack(
       apiKeys: TEST_KEY_CONFIG,
       ratePerMinute: 100_000,
       updateDeadlineMs: opts.updateDeadlineMs,
+      ...(opts.callbacks ? { callbacks: opts.callbacks } : {}),
+      ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
     });
   } catch (err) {
     await env.teardown();
