@@ -49,6 +49,13 @@ export function batchSchemas(registrations: readonly AnyProviderRegistration[]) 
   const startBatch = z.strictObject({
     items: z.array(item).min(1).max(MAX_BATCH_ITEMS),
     itemConcurrency,
+    callbackUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional()
+      .describe(
+        'Send balance_check_batch.completed here when the batch ends (Standard Webhooks, signed with the key’s secret); must match the key’s callback allow-list. Default: the key’s configured endpoint',
+      ),
   });
   const startSchedule = z
     .strictObject({

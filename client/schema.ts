@@ -1074,6 +1074,11 @@ export interface components {
       )[];
       /** @description Item checks in flight per page of 200 items (default 25); provider pacing applies on top */
       itemConcurrency?: number;
+      /**
+       * Format: uri
+       * @description Send balance_check_batch.completed here when the batch ends (Standard Webhooks, signed with the key’s secret); must match the key’s callback allow-list. Default: the key’s configured endpoint
+       */
+      callbackUrl?: string;
     };
     StartScheduleRequest: {
       batch: {

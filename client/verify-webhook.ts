@@ -15,12 +15,39 @@ export interface BalanceCheckWebhookEvent {
   };
 }
 
+/** A batch ended (`balance_check_batch.completed`): its final status and counts; items are paged from itemsUrl. */
+export interface BalanceCheckBatchWebhookEvent {
+  type: 'balance_check_batch.completed';
+  timestamp: string;
+  data: {
+    batchId: string;
+    status: 'COMPLETED' | 'CANCELED';
+    totalItems: number;
+    counts: {
+      total: number;
+      pending: number;
+      running: number;
+      done: number;
+      byStatus: Record<string, number>;
+      byDecision: Record<string, number>;
+    };
+    itemsUrl: string;
+  };
+}
+
 export class WebhookVerificationError extends Error {}
 
 export interface VerifiedWebhook {
   /** webhook-id: the same on every retry of an event — dedupe on it. */
   id: string;
   event: BalanceCheckWebhookEvent;
+}
+
+/** The event as a batch's end (`balance_check_batch.completed`), or undefined for a check's event. */
+export function asBatchEvent(event: { type: string }): BalanceCheckBatchWebhookEvent | undefined {
+  return event.type === 'balance_check_batch.completed'
+    ? (event as unknown as BalanceCheckBatchWebhookEvent)
+    : undefined;
 }
 
 export function verifyBalanceCheckWebhook(

@@ -12,6 +12,7 @@ import type {
   ResourceRef,
   SufficiencyDecision,
 } from './balance-check';
+import type { CallbackTarget } from './callbacks';
 
 /** One item: the question of a single check plus the caller's own reference. */
 export interface BatchItem extends CheckQuestion {
@@ -48,6 +49,8 @@ export interface BatchInput {
   pagesPerRun?: number;
   /** What the previous run handed on when it continued as new. */
   carry?: BatchCarry;
+  /** Where balance_check_batch.completed goes (the creator's callback target); absent: no callback. */
+  callback?: CallbackTarget;
   /** Task queue the item checks (balanceCheck workflows) run on. */
   checkTaskQueue: string;
   /** Item checks call providers on the paced per-provider task queues. */
@@ -68,6 +71,8 @@ export interface ScheduledBatchInput {
   checkTaskQueue: string;
   providerTaskQueues?: boolean;
   scheduleId: string;
+  /** The schedule's creator's callback target: each batch it starts reports its end there. */
+  callback?: CallbackTarget;
 }
 
 /** A batch's state across continue-as-new: small (a state per page and the counts). */

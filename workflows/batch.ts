@@ -30,6 +30,7 @@ import {
   runPageSignal,
 } from './batch-definitions';
 import { balanceCheckBatchPage } from './batch-page';
+import { startDelivery } from './callbacks';
 
 /** A page the API never delivered (it failed mid-request) is given up after this. */
 const PAGE_DELIVERY_TIMEOUT_MS = 3600_000;
@@ -181,6 +182,21 @@ export async function balanceCheckBatch(input: BatchInput): Promise<BatchStatus>
   await wf.condition(() => pages.every((p) => p === 'DONE'));
   finishedAt = new Date(Date.now()).toISOString();
   progress();
+  if (input.callback) {
+    // The creator's callback target learns the batch ended (one event per batch: the key names it).
+    await startDelivery(input.callback, {
+      eventKey: `${self}:batch-completed`,
+      type: 'balance_check_batch.completed',
+      occurredAt: finishedAt,
+      batch: {
+        owner: input.owner,
+        batchId: input.batchId,
+        status: canceled ? 'CANCELED' : 'COMPLETED',
+        totalItems: input.totalItems,
+        counts: finishedCounts,
+      },
+    });
+  }
   await wf.condition(wf.allHandlersFinished);
   return status();
 }

@@ -23,6 +23,7 @@ export async function scheduledBalanceCheckBatch(
         ...(input.itemConcurrency ? { itemConcurrency: input.itemConcurrency } : {}),
         ...(input.providerTaskQueues ? { providerTaskQueues: true } : {}),
         items: input.items,
+        ...(input.callback ? { callback: input.callback } : {}),
       },
     ],
     parentClosePolicy: 'ABANDON',

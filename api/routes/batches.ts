@@ -22,6 +22,8 @@ import { batchKey } from '../../contracts/search-attributes';
 import type { balanceCheckBatch, balanceCheckBatchPage } from '../../workflows';
 import { addBatchPageUpdate, BATCH_FINISHED, cancelBatchUpdate } from '../../workflows/batch-definitions';
 import { requireScope, type ApiKey } from '../auth';
+import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback-target';
+import type { CallbackTarget } from '../../contracts/callbacks';
 import { decodeBatchId, encodeBatchId, type BatchRef } from '../batch-id';
 import { BatchItemsQuery, type BatchSchemas } from '../batch-schemas';
 import { batchNotFound, batchStatus, readBatch, readBatchItems } from '../batch-view';
@@ -39,6 +41,8 @@ export interface BatchesDeps {
   providerTaskQueues?: boolean;
   /** Built from the providers the API admits (api/batch-schemas.ts batchSchemas). */
   startBatchBody: BatchSchemas['startBatch'];
+  /** Callback endpoints, allow-lists and the SSRF policy (loadCallbackConfig); absent: no callbacks. */
+  callbacks?: CallbackApiConfig;
 }
 
 const location = (ref: BatchRef) => `/v1/balance-check-batches/${encodeBatchId(ref.owner, ref.batchId)}`;
@@ -69,6 +73,7 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
     const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
     if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
     const apiKey = res.locals.apiKey as ApiKey;
+    const callback = await callbackTargetFor(deps.callbacks, apiKey, parsed.data.callbackUrl);
     const bodyHash = canonicalHash(parsed.data);
     const storeKey = idempotencyKey.data
       ? `batch\n${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}`
@@ -106,7 +111,7 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
       workflowId: batchWorkflowId(apiKey.owner, batchId),
     };
     try {
-      await startBatch(ref, apiKey, parsed.data.items as BatchItem[], parsed.data.itemConcurrency);
+      await startBatch(ref, apiKey, parsed.data.items as BatchItem[], parsed.data.itemConcurrency, callback);
     } catch (err) {
       if (storeKey) await deps.idempotency.release(storeKey);
       throw err;
@@ -131,7 +136,13 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
       });
   });
 
-  async function startBatch(ref: BatchRef, apiKey: ApiKey, items: BatchItem[], itemConcurrency?: number) {
+  async function startBatch(
+    ref: BatchRef,
+    apiKey: ApiKey,
+    items: BatchItem[],
+    itemConcurrency?: number,
+    callback?: CallbackTarget,
+  ) {
     const input: BatchInput = {
       batchId: ref.batchId,
       owner: ref.owner,
@@ -141,6 +152,7 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
       checkTaskQueue: deps.taskQueue,
       ...(deps.providerTaskQueues ? { providerTaskQueues: true } : {}),
       ...(itemConcurrency ? { itemConcurrency } : {}),
+      ...(callback ? { callback } : {}),
     };
     try {
       await withTemporalDeadline(client, () =>

@@ -7,6 +7,7 @@ import { ScheduleNotFoundError, type CalendarSpec, type Client, type ScheduleSpe
 import type { BatchItem, ScheduledBatchInput } from '../../contracts/batch';
 import type { scheduledBalanceCheckBatch } from '../../workflows';
 import { requireScope, type ApiKey } from '../auth';
+import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback-target';
 import { encodeBatchId } from '../batch-id';
 import type { BatchSchemas, CalendarBody } from '../batch-schemas';
 import { problem, validationProblem } from '../problem';
@@ -18,6 +19,8 @@ export interface SchedulesDeps {
   providerTaskQueues?: boolean;
   /** Built from the providers the API admits (api/batch-schemas.ts batchSchemas). */
   startScheduleBody: BatchSchemas['startSchedule'];
+  /** The key's configured callback endpoint gets each scheduled batch's end (loadCallbackConfig). */
+  callbacks?: CallbackApiConfig;
 }
 
 const SCHEDULE_PREFIX = 'balance-check-schedule';
@@ -40,6 +43,7 @@ export function createSchedulesRouter(deps: SchedulesDeps): Router {
     if (!parsed.success) throw validationProblem(parsed.error);
     const apiKey = res.locals.apiKey as ApiKey;
     const { batch, cron, calendars, at, timeZone, paused } = parsed.data;
+    const callback = await callbackTargetFor(deps.callbacks, apiKey, undefined);
     const uuid = randomUUID();
     const scheduleId = scheduleIdFor(apiKey.owner, uuid);
     const input: ScheduledBatchInput = {
@@ -50,6 +54,7 @@ export function createSchedulesRouter(deps: SchedulesDeps): Router {
       checkTaskQueue: deps.taskQueue,
       ...(deps.providerTaskQueues ? { providerTaskQueues: true } : {}),
       scheduleId,
+      ...(callback ? { callback } : {}),
     };
     const spec: ScheduleSpec = {
       ...(cron ? { cronExpressions: cron } : {}),
