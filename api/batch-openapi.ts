@@ -30,6 +30,11 @@ export function batchOpenApi(batches: BatchSchemas) {
     const { description, ...schema } = itemsQuery.properties[name]!;
     return { name, in: 'query', schema, description };
   };
+  /** OpenAPI links: the created resource's id feeds its other operations (schemathesis follows them). */
+  const links = (idFrom: string, operationIds: string[]) =>
+    Object.fromEntries(
+      operationIds.map((operationId) => [operationId, { operationId, parameters: { id: idFrom } }]),
+    );
   const scheduleAction = (operationId: string, summary: string, status: 200 | 202) => ({
     parameters: [scheduleId],
     post: {
@@ -87,6 +92,11 @@ export function batchOpenApi(batches: BatchSchemas) {
             description: 'Accepted (or a replay); poll the Location for progress',
             headers: { ...header('Location'), ...header('Idempotent-Replayed') },
             ...json('BatchView'),
+            links: links('$response.body#/id', [
+              'getBalanceCheckBatch',
+              'listBalanceCheckBatchItems',
+              'cancelBalanceCheckBatch',
+            ]),
           },
           ...problems(...V1, 404, 422, 503),
           409: problemWith('A request with this Idempotency-Key is still being processed', ['Retry-After']),
@@ -135,7 +145,18 @@ export function batchOpenApi(batches: BatchSchemas) {
           'Schedule a batch: at a time, or on cron expressions / calendars in a time zone (write scope)',
         requestBody: { required: true, ...json('StartScheduleRequest') },
         responses: {
-          201: { description: 'Created', headers: header('Location'), ...json('ScheduleView') },
+          201: {
+            description: 'Created',
+            headers: header('Location'),
+            ...json('ScheduleView'),
+            links: links('$response.body#/id', [
+              'getBalanceCheckSchedule',
+              'pauseBalanceCheckSchedule',
+              'resumeBalanceCheckSchedule',
+              'triggerBalanceCheckSchedule',
+              'deleteBalanceCheckSchedule',
+            ]),
+          },
           ...problems(...V1, 422, 503),
         },
       },

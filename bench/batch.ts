@@ -1,7 +1,8 @@
 // Batch bench (issue 17): one N-item batch vs N single checks through the API, on the sandbox
 // (simulators at a fast time scale, MX paced by its task-queue rate limit). Reports wall time,
 // provider calls/s against the limit, worker RSS, the batch's history (batch + its pages) and
-// history events per item. `npx tsx bench/batch.ts --size smoke|full` (full = 10,000 items).
+// history events per item. `npx tsx bench/batch.ts --size smoke|full` (full = 10,000 items), or
+// `--items N --rate R` for another size.
 import type { Client } from '@temporalio/client';
 import { batchPageWorkflowId } from '../contracts/batch';
 import { decodeBatchId } from '../api/batch-id';
@@ -16,8 +17,13 @@ export interface BatchBenchReport {
     wallS: number;
     completed: number;
     providerCallsPerS: number;
+    /** The batch workflow (every run) and its pages. */
     historyEvents: number;
     historyBytes: number;
+    /** Runs of the batch workflow (it continues as new) and the largest run's history. */
+    runs: number;
+    largestRunEvents: number;
+    largestRunBytes: number;
   };
   singles: { wallS: number; completed: number; providerCallsPerS: number; historyEventsPerCheck: number };
   workerRssMiB: number;
@@ -26,10 +32,10 @@ export interface BatchBenchReport {
 const SIZES = { smoke: { items: 12, rate: 20 }, full: { items: 10_000, rate: 200 } } as const;
 
 export async function runBatchBench(
-  size: keyof typeof SIZES,
+  size: keyof typeof SIZES | { items: number; rate: number },
   log: (line: string) => void = console.log,
 ): Promise<BatchBenchReport> {
-  const { items: n, rate } = SIZES[size];
+  const { items: n, rate } = typeof size === 'string' ? SIZES[size] : size;
   const env = await startDevServer();
   const stack = await startSandboxStack({
     client: env.client,
@@ -108,6 +114,9 @@ export async function runBatchBench(
         providerCallsPerS: batchCalls / batchWallS,
         historyEvents: history.events,
         historyBytes: history.bytes,
+        runs: history.runs,
+        largestRunEvents: history.largestRunEvents,
+        largestRunBytes: history.largestRunBytes,
       },
       singles: {
         wallS: singlesWallS,
@@ -129,14 +138,22 @@ function decodeCheckIdRef(view: { workflowId?: string; runId?: string }) {
   return view.workflowId && view.runId ? { workflowId: view.workflowId, runId: view.runId } : undefined;
 }
 
-/** History events and bytes of the batch workflow and its pages (item checks excluded). */
-async function batchHistory(client: Client, id: string): Promise<{ events: number; bytes: number }> {
+/** History events and bytes of the batch workflow (every run) and its pages (item checks excluded). */
+async function batchHistory(client: Client, id: string) {
   const ref = decodeBatchId(id)!;
-  const describe = async (workflowId: string) => {
-    const d = await client.workflow.getHandle(workflowId).describe();
+  const describe = async (workflowId: string, runId?: string) => {
+    const d = await client.workflow.getHandle(workflowId, runId).describe();
     return { events: d.historyLength, bytes: d.historySize ?? 0 };
   };
-  const total = await describe(ref.workflowId);
+  const total = { events: 0, bytes: 0, runs: 0, largestRunEvents: 0, largestRunBytes: 0 };
+  for await (const run of client.workflow.list({ query: `WorkflowId = "${ref.workflowId}"` })) {
+    const r = await describe(ref.workflowId, run.runId);
+    total.runs++;
+    total.events += r.events;
+    total.bytes += r.bytes;
+    total.largestRunEvents = Math.max(total.largestRunEvents, r.events);
+    total.largestRunBytes = Math.max(total.largestRunBytes, r.bytes);
+  }
   for (let page = 0; ; page++) {
     const p = await describe(batchPageWorkflowId(ref.workflowId, page)).catch(() => undefined);
     if (!p) break;
@@ -147,9 +164,12 @@ async function batchHistory(client: Client, id: string): Promise<{ events: numbe
 }
 
 if (require.main === module) {
-  const size = process.argv.includes('--size') ? process.argv[process.argv.indexOf('--size') + 1] : 'smoke';
+  const arg = (name: string) =>
+    process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+  const size = arg('--size') ?? 'smoke';
   if (size !== 'smoke' && size !== 'full') throw new Error('--size smoke|full');
-  runBatchBench(size).then(
+  const items = arg('--items');
+  runBatchBench(items ? { items: Number(items), rate: Number(arg('--rate') ?? 200) } : size).then(
     () => process.exit(0),
     (err: unknown) => {
       console.error(err);
