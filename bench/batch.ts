@@ -7,7 +7,8 @@ import type { Client } from '@temporalio/client';
 import { batchPageWorkflowId } from '../contracts/batch';
 import { decodeBatchId } from '../api/batch-id';
 import { createLogger } from '../observability/logger';
-import { SANDBOX_API_KEY, startSandboxStack } from '../sandbox/stack';
+import { startSandboxStack } from '../sandbox/stack';
+import { sandboxApi } from '../test/helpers/sandbox-api';
 import { startDevServer, workflowBundle } from '../test/helpers/temporal-env';
 
 export interface BatchBenchReport {
@@ -48,14 +49,7 @@ export async function runBatchBench(
     ratePerMinute: 1_000_000,
     providerPacing: { maxCallsPerSecond: { mx: rate } },
   });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(stack.apiUrl + path, {
-      method,
-      headers: { authorization: `Bearer ${SANDBOX_API_KEY}`, 'content-type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = sandboxApi(stack.apiUrl);
   const item = (i: number, offset: number) => ({
     provider: 'mx',
     resource: { userId: 'USR-sandbox', memberId: `MBR-connected.${offset + i}` },

@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLogger } from '../../observability/logger';
 import { SANDBOX_API_KEY, startSandboxStack, type SandboxStack } from '../../sandbox/stack';
+import { sandboxApi } from '../helpers/sandbox-api';
 import { startDevServer, workflowBundle } from '../helpers/temporal-env';
 import { waitFor } from '../helpers/wait';
 
@@ -77,14 +78,7 @@ describe('sandbox: built-in callback receiver', () => {
     assert.equal((await listed())[1]!.event.type, 'balance_check.completed');
   });
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(stack.apiUrl + path, {
-      method,
-      headers: { authorization: `Bearer ${SANDBOX_API_KEY}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as any };
-  };
+  const api = (method: string, path: string, body?: unknown) => sandboxApi(stack.apiUrl)(method, path, body);
   const received = async () =>
     (await (await fetch(`${stack.apiUrl}/sandbox/callbacks`)).json()) as Received[];
 

@@ -8,10 +8,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import { createLogger } from '../../observability/logger';
 import { createProviderRegistry } from '../../providers/registry';
-import { SANDBOX_API_KEY, startSandboxStack, type SandboxStack } from '../../sandbox/stack';
+import { startSandboxStack, type SandboxStack } from '../../sandbox/stack';
 import { createBatchItemsWorker } from '../../worker/batch-worker';
 import { createBalanceCheckWorker } from '../../worker/create-worker';
 import { createProviderWorkers } from '../../worker/provider-workers';
+import { sandboxApi } from '../helpers/sandbox-api';
 import { startDevServer, workflowBundle } from '../helpers/temporal-env';
 import { waitFor } from '../helpers/wait';
 
@@ -101,14 +102,7 @@ describe('provider pacing across workers', () => {
   });
 
   it(`a batch of ${ITEMS} items at ${RATE} MX calls/s: ≥ N/R s of calls, never more than R in a second`, async () => {
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(stack.apiUrl + path, {
-        method,
-        headers: { authorization: `Bearer ${SANDBOX_API_KEY}`, 'content-type': 'application/json' },
-        body: body ? JSON.stringify(body) : undefined,
-      });
-      return { status: res.status, body: (await res.json()) as any };
-    };
+    const api = sandboxApi(stack.apiUrl);
     const items = Array.from({ length: ITEMS }, (_, i) => ({
       provider: 'mx',
       resource: { userId: 'USR-sandbox', memberId: `MBR-connected.${800 + i}` },
