@@ -7,9 +7,10 @@ import {
   type ChallengeView,
   type NormalizedBalance,
   type ProviderName,
-  type Reason,
 } from '../contracts/balance-check';
+import { decideFreshness } from '../contracts/freshness';
 import type {
+  AnswerAndReadRequest,
   BalanceProvider,
   BalancesRequest,
   ChallengeAnswerRequest,
@@ -48,22 +49,27 @@ export function createActivities({ providers, callbacks, taskQueue }: ActivityDe
     ...createCallbackActivities(callbacks),
     ...createNexusActivities(taskQueue ?? TASK_QUEUE),
     async startRefresh(req: RefreshStartRequest): Promise<RefreshStart> {
-      return provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
+      const start = await provider(req.provider).startRefresh({ ...req, ...attemptInfo() });
+      return { ...start, protocol: 2 };
     },
     async readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus> {
       return provider(ref.provider).readRefreshStatus(ref);
     },
-    /**
-     * The status read of the wait loop: when the provider says the refresh succeeded, the balances are
-     * read in the same activity (a completion is confirmed and answered with one task, not two).
-     */
     async readStatusAndBalances(req: BalancesRequest): Promise<StatusAndBalances> {
+      return statusAndBalances(provider(req.provider), req);
+    },
+    /**
+     * One MFA step in one activity: send the answers, wait for the first poll after an answer
+     * (readAfterMs), read the status, and the balances when the refresh is done. Saves the workflow
+     * a timer and a second activity per round; a webhook arriving meanwhile is looked at afterwards.
+     */
+    async answerAndReadStatus(req: AnswerAndReadRequest): Promise<StatusAndBalances> {
       const p = provider(req.provider);
-      const status = await p.readRefreshStatus(req);
-      if (status.state !== 'SUCCEEDED') return { status };
-      const cachedReasons = [...(req.cachedReasons ?? []), ...(status.failedAccounts ?? [])];
-      const balances = await p.listBalances({ ...req, refreshed: true, cachedReasons });
-      return { status, balances: markFreshness(balances, true, cachedReasons) };
+      if (!p.answerChallenges)
+        throw ApplicationFailure.nonRetryable(`${req.provider} has no MFA`, 'ProviderRejectedError');
+      // A retry after the answers went through is safe: providers skip challenges no longer pending.
+      await p.answerChallenges(req);
+      return statusAndBalances(p, req);
     },
     async listChallenges(ref: RefreshRef): Promise<ChallengeView[]> {
       const p = provider(ref.provider);
@@ -78,13 +84,25 @@ export function createActivities({ providers, callbacks, taskQueue }: ActivityDe
       await p.answerChallenges(req);
     },
     async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
-      const balances = await provider(req.provider).listBalances(req);
-      return markFreshness(balances, req.refreshed, req.cachedReasons ?? []);
+      return readBalances(provider(req.provider), req);
     },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/**
+ * The status read of the wait loop: when the provider says the refresh succeeded, the balances are
+ * read in the same activity (a completion is confirmed and answered with one task, not two).
+ * readAfterMs first waits out the provider's floor between reads (no workflow timer for it).
+ */
+async function statusAndBalances(p: BalanceProvider, req: BalancesRequest): Promise<StatusAndBalances> {
+  if (req.readAfterMs && req.readAfterMs > 0) await Context.current().sleep(req.readAfterMs);
+  const status = await p.readRefreshStatus(req);
+  if (status.state !== 'SUCCEEDED') return { status };
+  const cachedReasons = [...(req.cachedReasons ?? []), ...(status.failedAccounts ?? [])];
+  return { status, balances: await readBalances(p, { ...req, refreshed: true, cachedReasons }) };
+}
 
 /** Which attempt this is, so providers without an idempotency key can tell a retry from a first call. */
 function attemptInfo(): { attempt: number; firstAttemptAt: string } {
@@ -92,21 +110,10 @@ function attemptInfo(): { attempt: number; firstAttemptAt: string } {
   return { attempt, firstAttemptAt: new Date(scheduledTimestampMs).toISOString() };
 }
 
-/**
- * One place decides freshness: REALTIME only when this check's refresh succeeded for the account;
- * otherwise CACHED with the reason (per account, or '*' for all).
- */
-export function markFreshness(
-  balances: NormalizedBalance[],
-  refreshed: boolean,
-  cachedReasons: { accountId: string; reason: Reason }[],
-): NormalizedBalance[] {
-  const reasonFor = (id: string) =>
-    cachedReasons.find((r) => r.accountId === id)?.reason ??
-    cachedReasons.find((r) => r.accountId === '*')?.reason;
-  return balances.map((b) => {
-    const reason = reasonFor(b.accountId) ?? b.note;
-    if (refreshed && !reason && b.freshness !== 'CACHED') return { ...b, freshness: 'REALTIME' };
-    return { ...b, freshness: 'CACHED', ...(reason ? { note: reason } : {}) };
-  });
+/** The provider reports the accounts and what it saw; freshness is decided once, from those facts. */
+export async function readBalances(
+  provider: BalanceProvider,
+  req: BalancesRequest,
+): Promise<NormalizedBalance[]> {
+  return decideFreshness(await provider.listBalances(req), req);
 }

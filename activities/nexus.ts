@@ -5,6 +5,7 @@ import type { CheckRef } from '../api/check-id';
 import { startOrJoinCheck } from '../api/start-check';
 import type { BalanceCheckInput, BalanceCheckResult } from '../contracts/balance-check';
 import { answerFor } from '../workflows/answers';
+import type { balanceCheck } from '../workflows/balance-check';
 import { withdrawCallerUpdate } from '../workflows/definitions';
 
 const HEARTBEAT_MS = 5_000;
@@ -19,7 +20,7 @@ export function createNexusActivities(taskQueue: string) {
       const ctx = Context.current();
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
       try {
-        const result = ctx.client.workflow.getHandle(ref.workflowId, ref.runId).result();
+        const result = ctx.client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId).result();
         const run = await Promise.race([result, ctx.cancelled]);
         const answer = answerFor(run, ref.callerId);
         if (!answer) throw new Error(`Caller ${ref.callerId} is not in ${ref.workflowId}`);

@@ -24,7 +24,6 @@ import { requestSchemas } from './schemas';
 import { problem, problemHandler } from './problem';
 import { createMemoryRateLimiter, rateLimitByKey, type RateLimiter } from './rate-limit';
 import { RecentEventIds } from './recent-events';
-import { rateLimitByKeyShared } from './state/rate-limit-middleware';
 import type { EventIdDedupe, SharedRateLimiter } from './state/types';
 import { requestContext } from './request-id';
 import { createCheckEventsRouter } from './routes/check-events';
@@ -95,9 +94,10 @@ export function createApp(deps: ApiDeps): Express {
   const batches = batchSchemas(registrations);
   const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
   // One limiter for every /v1 mount: a key's budget is shared by checks, batches and schedules.
-  const rateLimit = deps.sharedRateLimiter
-    ? rateLimitByKeyShared(deps.sharedRateLimiter, deps.ratePerMinute ?? 600)
-    : rateLimitByKey(deps.rateLimiter ?? createMemoryRateLimiter(), deps.ratePerMinute ?? 600);
+  const rateLimit = rateLimitByKey(
+    deps.sharedRateLimiter ?? deps.rateLimiter ?? createMemoryRateLimiter(),
+    deps.ratePerMinute ?? 600,
+  );
 
   const app = express();
   app.disable('x-powered-by');

@@ -47,7 +47,7 @@ export function runningView(ref: CheckRef, status: 'RUNNING' | 'CANCELING' = 'RU
 export async function describeCheck(client: Client, ref: Pick<CheckRef, 'workflowId' | 'runId'>) {
   try {
     return await withTemporalDeadline(client, () =>
-      client.workflow.getHandle(ref.workflowId, ref.runId).describe(),
+      client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId).describe(),
     );
   } catch (err) {
     if (

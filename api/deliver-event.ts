@@ -1,10 +1,16 @@
 // One way a verified provider event reaches a check: dedupe per run + signal. Shared by the provider
 // webhook routes (which fan out to every owner's check of the resource) and the relay's /events route.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { balanceCheckWorkflowId, type ProviderEvent, type ProviderName, type ResourceRef } from '../contracts/balance-check';
+import {
+  balanceCheckWorkflowId,
+  type ProviderEvent,
+  type ProviderName,
+  type ResourceRef,
+} from '../contracts/balance-check';
 import { providerEventSignal } from '../workflows/definitions';
 import type { EventIdDedupe } from './state/types';
 import { withTemporalDeadline } from './temporal-deadline';
+import type { balanceCheck } from '../workflows';
 
 export type Delivery = 'signaled' | 'duplicate' | 'no-check';
 
@@ -22,7 +28,9 @@ export async function signalRun(
   try {
     // Signal, don't wait: the workflow decides what the event means.
     await withTemporalDeadline(client, () =>
-      client.workflow.getHandle(ref.workflowId, ref.runId).signal(providerEventSignal, event),
+      client.workflow
+        .getHandle<typeof balanceCheck>(ref.workflowId, ref.runId)
+        .signal(providerEventSignal, event),
     );
     return 'signaled';
   } catch (err) {
@@ -49,7 +57,9 @@ export async function deliverToOwners(
       const workflowId = balanceCheckWorkflowId(provider, resource, owner);
       let runId: string;
       try {
-        const description = await withTemporalDeadline(client, () => client.workflow.getHandle(workflowId).describe());
+        const description = await withTemporalDeadline(client, () =>
+          client.workflow.getHandle<typeof balanceCheck>(workflowId).describe(),
+        );
         if (description.status.name !== 'RUNNING') return 'no-check';
         runId = description.runId;
       } catch (err) {

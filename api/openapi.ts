@@ -3,8 +3,10 @@
 // server enforces and sends: the per-provider request variants, every status an operation can answer
 // and the headers that come with it (test/api/schemathesis.test.ts checks the server against it).
 import { z } from 'zod';
+import { CALLBACK_EVENT_TYPES } from '../contracts/callbacks';
 import type { AnyProviderRegistration } from '../providers/registration';
 import { REGISTRATIONS } from '../providers/registry';
+import { CALLBACK_EVENTS } from './callback-schemas';
 import {
   CheckViewSchema,
   EventAcceptedSchema,
@@ -26,6 +28,48 @@ const RESPONSES = {
   WebhookAccepted: WebhookAcceptedSchema,
   Health: HealthSchema,
 };
+/** Standard Webhooks headers on every callback (https://www.standardwebhooks.com). */
+const CALLBACK_HEADERS = [
+  { name: 'webhook-id', description: 'The event’s id: the same on every retry — dedupe on it' },
+  { name: 'webhook-timestamp', description: 'Seconds since the epoch when this attempt was signed' },
+  {
+    name: 'webhook-signature',
+    description:
+      '`v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates',
+  },
+].map((h) => ({ ...h, in: 'header', required: true, schema: { type: 'string' } }));
+
+/**
+ * Callback events (OpenAPI 3.1 `webhooks`): what we POST to a key's callback endpoint or a request's
+ * callbackUrl, one entry per event type, and how the receiver's answer is taken.
+ */
+function callbackWebhooks(): Record<string, unknown> {
+  return Object.fromEntries(
+    CALLBACK_EVENT_TYPES.map((type) => {
+      const { id, summary } = CALLBACK_EVENTS[type];
+      const operation = {
+        operationId: `${id[0]!.toLowerCase()}${id.slice(1)}Callback`,
+        tags: ['callbacks'],
+        summary,
+        description:
+          'Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).',
+        security: [],
+        parameters: CALLBACK_HEADERS,
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${id}` } } },
+        },
+        responses: {
+          '2XX': { description: 'Delivered: no further attempts' },
+          410: { description: 'Gone: stop sending this event' },
+          default: { description: 'Any other answer (or none in time): retried with backoff and jitter' },
+        },
+      };
+      return [type, { post: operation }];
+    }),
+  );
+}
+
 export function buildOpenApiDocument(
   registrations: readonly AnyProviderRegistration[] = Object.values(REGISTRATIONS),
   schemas: RequestSchemas = requestSchemas(registrations),
@@ -53,6 +97,7 @@ export function buildOpenApiDocument(
       { name: 'events', description: 'Provider events from webhook relays and the providers themselves' },
       ...batch.tags,
       { name: 'operations', description: 'Health, readiness, metrics and this document' },
+      { name: 'callbacks', description: 'Events we send to callers (Standard Webhooks, signed)' },
     ],
     components: {
       schemas: {
@@ -66,6 +111,10 @@ export function buildOpenApiDocument(
         ),
         ...components(RESPONSES, 'output'),
         ...batch.schemas,
+        ...components(
+          Object.fromEntries(Object.values(CALLBACK_EVENTS).map((e) => [e.id, e.schema])),
+          'output',
+        ),
       },
       headers: HEADERS,
       securitySchemes: {
@@ -77,6 +126,7 @@ export function buildOpenApiDocument(
       },
     },
     security: [{ apiKey: [] }],
+    webhooks: callbackWebhooks(),
     paths: {
       '/v1/balance-checks': {
         post: {

@@ -1,14 +1,15 @@
 // Per-API-key rate limit: a token bucket per key (capacity = the per-minute rate, refilled evenly).
-// In memory, so each replica limits on its own; a shared limiter can implement RateLimiter.
+// In memory, so each replica limits on its own; the PostgreSQL limiter (api/state/) is shared by all.
 // At most `maxBuckets` buckets are kept, the least recently used dropped first: an idle bucket has
 // refilled anyway, so dropping it changes nothing for its key (a fresh bucket starts full).
 import type { RequestHandler } from 'express';
 import type { ApiKey } from './auth';
 import { problem } from './problem';
+import type { RateVerdict, SharedRateLimiter } from './state/types';
 
 export interface RateLimiter {
   /** Takes one token; when none is left, says how long until one is. */
-  take(key: string, perMinute: number): { ok: true } | { ok: false; retryAfterSeconds: number };
+  take(key: string, perMinute: number): RateVerdict;
 }
 
 export const RATE_LIMIT_MAX_BUCKETS = 10_000;
@@ -38,11 +39,17 @@ export function createMemoryRateLimiter(
   };
 }
 
-/** After authenticate(): 429 + Retry-After when the key is over its rate. */
-export function rateLimitByKey(limiter: RateLimiter, defaultPerMinute: number): RequestHandler {
-  return (_req, res, next) => {
+/**
+ * After authenticate(): 429 + Retry-After when the key is over its rate. One middleware for both
+ * limiters: the in-memory one answers at once, the shared one after a database round trip.
+ */
+export function rateLimitByKey(
+  limiter: RateLimiter | SharedRateLimiter,
+  defaultPerMinute: number,
+): RequestHandler {
+  return async (_req, res, next) => {
     const key = res.locals.apiKey as ApiKey;
-    const verdict = limiter.take(key.name, key.ratePerMinute ?? defaultPerMinute);
+    const verdict = await limiter.take(key.name, key.ratePerMinute ?? defaultPerMinute);
     if (!verdict.ok) {
       const retry = String(verdict.retryAfterSeconds);
       throw problem(

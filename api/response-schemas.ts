@@ -48,7 +48,7 @@ export const CheckResultSchema = z.object({
   mfaRounds: z.number().int(),
 });
 
-const Challenge = z.object({
+export const ChallengeSchema = z.object({
   id: z.string(),
   type: z.enum(['TEXT', 'OPTIONS', 'TOKEN', 'IMAGE_DATA', 'IMAGE_OPTIONS']),
   label: z.string(),
@@ -75,7 +75,7 @@ export const CheckViewSchema = z.object({
     .describe('RUNNING while the check runs; then the result status'),
   phase: Phase.nullable().optional(),
   challenges: z
-    .array(Challenge)
+    .array(ChallengeSchema)
     .optional()
     .describe('Pending MFA challenges (labels and options, never answers)'),
   polls: z.number().int().optional(),

@@ -48,7 +48,7 @@ export async function findRecentResult(
   const workflowId = balanceCheckWorkflowId(input.provider, input.resource, input.owner);
   let description;
   try {
-    description = await withTemporalDeadline(client, () => client.workflow.getHandle(workflowId).describe()); // no runId: the latest run
+    description = await withTemporalDeadline(client, () => client.workflow.getHandle<typeof balanceCheck>(workflowId).describe()); // no runId: the latest run
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
@@ -96,7 +96,7 @@ export async function startOrJoinCheck(
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     try {
-      const joined = await executeUpdate(client, client.workflow.getHandle(workflowId), joinCheckUpdate, [
+      const joined = await executeUpdate(client, client.workflow.getHandle<typeof balanceCheck>(workflowId), joinCheckUpdate, [
         {
           callerId,
           requestedBy: input.requestedBy,

@@ -13,35 +13,42 @@ export interface CostRow {
 }
 
 export function costFromHistories(dir = join(__dirname, '..', 'test', 'histories')): CostRow[] {
-  const rows: CostRow[] = [];
-  for (const file of readdirSync(dir)
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .sort()) {
-    const h = loadHistory(readFileSync(join(dir, file), 'utf8'));
-    const d: Record<string, number> = {
-      start: 0,
-      activityAttempts: 0,
-      timers: 0,
-      signals: 0,
-      updates: 0,
-      upserts: 0,
-      markers: 0,
-    };
-    for (const e of h.events ?? []) {
-      const t = temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
-      if (t.includes('WORKFLOW_EXECUTION_STARTED')) d.start!++;
-      else if (t.includes('ACTIVITY_TASK_STARTED'))
-        d.activityAttempts! += e.activityTaskStartedEventAttributes?.attempt ?? 1;
-      else if (t.includes('TIMER_STARTED')) d.timers!++;
-      else if (t.includes('WORKFLOW_EXECUTION_SIGNALED')) d.signals!++;
-      else if (t.includes('UPDATE_ACCEPTED')) d.updates!++;
-      else if (t.includes('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')) d.upserts!++;
-      else if (t.includes('MARKER_RECORDED')) d.markers!++;
-    }
-    const actions = Object.entries(d)
-      .filter(([k]) => k !== 'markers')
-      .reduce((a, [, v]) => a + v, 0);
-    rows.push({ scenario: file.replace('.json', ''), events: h.events?.length ?? 0, actions, detail: d });
+    .sort()
+    .map((file) =>
+      costOfHistory(file.replace('.json', ''), loadHistory(readFileSync(join(dir, file), 'utf8'))),
+    );
+}
+
+/**
+ * Billable actions of one history: workflow start, every activity attempt, timers, signals, updates,
+ * search-attribute upserts (TemporalChangeVersion upserts of patched() included). Markers are listed,
+ * not counted (patch markers are not billed; this workflow runs no local activities).
+ */
+export function costOfHistory(scenario: string, h: temporal.api.history.v1.IHistory): CostRow {
+  const d: Record<string, number> = {
+    start: 0,
+    activityAttempts: 0,
+    timers: 0,
+    signals: 0,
+    updates: 0,
+    upserts: 0,
+    markers: 0,
+  };
+  for (const e of h.events ?? []) {
+    const t = temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
+    if (t.includes('WORKFLOW_EXECUTION_STARTED')) d.start!++;
+    else if (t.includes('ACTIVITY_TASK_STARTED'))
+      d.activityAttempts! += e.activityTaskStartedEventAttributes?.attempt ?? 1;
+    else if (t.includes('TIMER_STARTED')) d.timers!++;
+    else if (t.includes('WORKFLOW_EXECUTION_SIGNALED')) d.signals!++;
+    else if (t.includes('UPDATE_ACCEPTED')) d.updates!++;
+    else if (t.includes('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')) d.upserts!++;
+    else if (t.includes('MARKER_RECORDED')) d.markers!++;
   }
-  return rows;
+  const actions = Object.entries(d)
+    .filter(([k]) => k !== 'markers')
+    .reduce((a, [, v]) => a + v, 0);
+  return { scenario, events: h.events?.length ?? 0, actions, detail: d };
 }

@@ -5,6 +5,7 @@
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { stats, type Summary } from './stats';
+import type { balanceCheck } from '../workflows';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 const T = temporal.api.enums.v1.EventType;
@@ -79,6 +80,6 @@ export function summarizeSteps(runs: [string, number][][]): { step: string; summ
 }
 
 export async function historyEvents(client: Client, workflowId: string, runId?: string): Promise<Event[]> {
-  const h = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const h = await client.workflow.getHandle<typeof balanceCheck>(workflowId, runId).fetchHistory();
   return h.events ?? [];
 }

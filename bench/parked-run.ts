@@ -1,5 +1,6 @@
 // Case 4 alone at a chosen size (the full bench keeps it at a size that fits its run time):
-//   npx tsx bench/parked-run.ts [--n 10000] [--cache 1000]
+//   npx tsx bench/parked-run.ts [--n 10000] [--cache 1000] [--time-scale 2]
+// On a busy box parking 10,000 can outlast MX's challenge expiry (5 min × time scale): raise --time-scale.
 // Writes bench/results/parked-<n>.json; merge it into a saved run with `bench/run.ts --render`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
     args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback;
   const n = flag('--n', 10_000);
   const maxCachedWorkflows = flag('--cache', 1000);
+  const timeScale = flag('--time-scale', 2);
   const env = await startDevServer();
   try {
     const result = await runParked(
@@ -21,12 +23,12 @@ async function main(): Promise<void> {
         address: env.address,
         namespace: env.namespace ?? 'default',
       },
-      { n, concurrency: 50, boundSeconds: 1800, maxCachedWorkflows },
+      { n, concurrency: 50, boundSeconds: 1800, maxCachedWorkflows, timeScale },
       (l) => console.log(`[parked] ${l}`),
     );
     const dir = join(__dirname, 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, `parked-${n}.json`), JSON.stringify(result, null, 2));
+    writeFileSync(join(dir, `parked-${n}-cache${maxCachedWorkflows}.json`), JSON.stringify(result, null, 2));
     console.log(JSON.stringify(result));
   } finally {
     await env.teardown();

@@ -17,6 +17,7 @@ import { startSandboxStack } from '../sandbox/stack';
 import { workflowBundle } from '../test/helpers/temporal-env';
 import { scenario } from '../test/reliability/scenarios';
 import { answerChallengesUpdate } from '../workflows/definitions';
+import type { balanceCheck } from '../workflows';
 
 export const PARKED_TASK_QUEUE = 'bench-parked';
 const MiB = 2 ** 20;
@@ -52,7 +53,14 @@ async function pool(n: number, count: number, fn: (i: number) => Promise<void>):
 
 export async function runParked(
   env: { client: Client; nativeConnection: NativeConnection; address: string; namespace: string },
-  opts: { n: number; concurrency: number; boundSeconds: number; maxCachedWorkflows?: number },
+  opts: {
+    n: number;
+    concurrency: number;
+    boundSeconds: number;
+    maxCachedWorkflows?: number;
+    /** Simulator time scale (default 2); MX expires an unanswered challenge after 5 min × this. */
+    timeScale?: number;
+  },
   log: (l: string) => void,
 ): Promise<ParkedResult> {
   const { client } = env;
@@ -62,7 +70,7 @@ export async function runParked(
     connection: env.nativeConnection,
     namespace: env.namespace,
     providers: ['mx'],
-    timeScale: 2,
+    timeScale: opts.timeScale ?? 2,
     taskQueue: PARKED_TASK_QUEUE,
     withoutWorker: true,
     log: () => undefined,
@@ -164,10 +172,12 @@ export async function runParked(
       for (let attempt = 0; attempt < 5 && Date.now() < until; attempt++) {
         try {
           await client.withDeadline(Date.now() + 30_000, () =>
-            client.workflow.getHandle(ref.workflowId, ref.runId).executeUpdate(answerChallengesUpdate, {
-              args: [{ answers }],
-              updateId: `${ref.workflowId}:bench-mfa`,
-            }),
+            client.workflow
+              .getHandle<typeof balanceCheck>(ref.workflowId, ref.runId)
+              .executeUpdate(answerChallengesUpdate, {
+                args: [{ answers }],
+                updateId: `${ref.workflowId}:bench-mfa`,
+              }),
           );
           return;
         } catch {
@@ -216,7 +226,7 @@ export async function runParked(
       await pool(20, refs.length, async (i) => {
         if (refs[i])
           await client.workflow
-            .getHandle(refs[i]!.workflowId, refs[i]!.runId)
+            .getHandle<typeof balanceCheck>(refs[i]!.workflowId, refs[i]!.runId)
             .terminate('bench cleanup')
             .catch(() => undefined);
       }).catch(() => undefined);

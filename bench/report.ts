@@ -106,7 +106,7 @@ export function report(r: BenchResult, notes: string[] = []): string {
     '',
     '## P5 API starts vs SDK starts',
     '',
-    `Concurrency 1, ${r.starts.unloaded.n} each (halves A B B A): API p50 ${ms(r.starts.unloaded.apiP50)}, SDK p50 ${ms(r.starts.unloaded.sdkP50)}.`,
+    `Concurrency 1, ${r.starts.unloaded.n} API and ${r.starts.unloaded.n} SDK starts interleaved one by one: API p50 ${ms(r.starts.unloaded.apiP50)}, SDK p50 ${ms(r.starts.unloaded.sdkP50)}, p50 of the paired differences (API − SDK) ${r.starts.unloaded.diffP50 === undefined ? 'not measured (older run)' : ms(r.starts.unloaded.diffP50)}.`,
     '',
     '| starter (concurrency ' + r.cfg.concurrency + ') | starts/s | p50 | p99 | non-2xx / errors |',
     '|---|---|---|---|---|',

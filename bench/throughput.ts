@@ -12,7 +12,8 @@ import { quietBundlerLogger } from '../observability/quiet-logger';
 import { answerOf } from '../test/helpers/answers';
 import { scenario } from '../test/reliability/scenarios';
 import { pct } from './stats';
-import type { TrivialActivities } from './trivial-workflow';
+import type { TrivialActivities, trivialCheck as trivialWorkflow } from './trivial-workflow';
+import type { balanceCheck } from '../workflows';
 
 export const TRIVIAL_TASK_QUEUE = 'bench-trivial';
 
@@ -94,7 +95,7 @@ export async function startTrivialWorker(
         timers.delete(t);
         signalled.set(workflowId, performance.timeOrigin + performance.now());
         client.workflow
-          .getHandle(workflowId)
+          .getHandle<typeof trivialWorkflow>(workflowId)
           .signal('trivialEvent', { kind: 'REFRESH_COMPLETED' })
           .catch(() => undefined);
       }, delayMs);
@@ -135,7 +136,10 @@ export function realCheck(client: Client, base: number) {
       owner: 'bench',
     };
     const ref = await startOrJoinCheck(client, TASK_QUEUE, input);
-    const result = await answerOf(client.workflow.getHandle(ref.workflowId, ref.runId), ref.callerId);
+    const result = await answerOf(
+      client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId),
+      ref.callerId,
+    );
     return result.status === 'COMPLETED';
   };
 }
@@ -151,7 +155,7 @@ export function trivialCheck(
   return async (i: number) => {
     const resource = s.resource(base + i);
     const workflowId = `trivial:${balanceCheckWorkflowId('mx', resource)}`;
-    const handle = await client.workflow.start('trivialCheck', {
+    const handle = await client.workflow.start<typeof trivialWorkflow>('trivialCheck', {
       taskQueue: TRIVIAL_TASK_QUEUE,
       workflowId,
       args: [jobMs],
@@ -163,7 +167,7 @@ export function trivialCheck(
         { key: phaseKey, value: 'REFRESHING' },
       ],
     });
-    const result = String(await handle.result());
+    const result = await handle.result();
     onDone?.(workflowId, handle.firstExecutionRunId, performance.timeOrigin + performance.now());
     return result.startsWith('COMPLETED');
   };

@@ -325,7 +325,148 @@ export interface paths {
     trace?: never;
   };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+  'balance_check.action_required': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The check needs the user: MFA challenges to answer (labels and options, never answers) by answerBy — or, once finished, the provider needs the user (e.g. reconnect)
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['actionRequiredEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'balance_check.completed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The check completed: balances (and the sufficiency answer when asked)
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['completedEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'balance_check.failed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The check failed (the reason says why)
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['failedEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'balance_check.timed_out': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The check ran out of time (overall or waiting for MFA answers)
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['timedOutEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'balance_check.canceled': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * This caller’s check was canceled (DELETE, or the caller withdrew)
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['canceledEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'balance_check.not_supported': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The provider cannot answer this question (e.g. the account type has no balance)
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['notSupportedEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  'balance_check_batch.completed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A batch ended (every item answered, or canceled): its final status and counts, to the batch creator’s callback target; page the items from itemsUrl
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['batchCompletedEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
 export interface components {
   schemas: {
     StartCheckRequest:
@@ -1449,6 +1590,524 @@ export interface components {
       schedules: {
         id: string;
       }[];
+    };
+    ActionRequiredEvent: {
+      /** @constant */
+      type: 'balance_check.action_required';
+      /** @description When the event happened */
+      timestamp: string;
+      data:
+        | {
+            /** @description The receiving caller’s own check id (GET /v1/balance-checks/{id}) */
+            checkId: string;
+            /** @constant */
+            status: 'RUNNING';
+            answer: null;
+            /** @description Answer with POST /v1/balance-checks/{id}/mfa */
+            challenges: {
+              id: string;
+              /** @enum {string} */
+              type: 'TEXT' | 'OPTIONS' | 'TOKEN' | 'IMAGE_DATA' | 'IMAGE_OPTIONS';
+              label: string;
+              fieldName?: string;
+              options?: {
+                id: string;
+                label: string;
+                value: string;
+              }[];
+              imageData?: string;
+            }[];
+            /** @description When the MFA answers are due */
+            answerBy?: string;
+          }
+        | {
+            /** @description The receiving caller’s own check id (GET /v1/balance-checks/{id}) */
+            checkId: string;
+            /** @constant */
+            status: 'ACTION_REQUIRED';
+            /** @description This caller’s own answer */
+            answer: {
+              /** @constant */
+              status: 'ACTION_REQUIRED';
+              /** @description The provider the check ran at (one the API admits) */
+              provider: string;
+              resource: {
+                userId: string;
+                memberId?: string;
+              };
+              reason?: {
+                code: string;
+                message: string;
+                /** @description ISO 8601 date-time */
+                retryAt?: string;
+              };
+              balances: {
+                accountId: string;
+                name?: string;
+                /** @enum {string} */
+                kind: 'DEPOSITORY' | 'CREDIT' | 'LOAN' | 'INVESTMENT' | 'OTHER';
+                providerType?: string;
+                currency: string;
+                current: number | null;
+                available: number | null;
+                limit: number | null;
+                pending?: number | null;
+                asOf: string | null;
+                /** @enum {string} */
+                freshness: 'REALTIME' | 'CACHED';
+                note?: {
+                  code: string;
+                  message: string;
+                  /** @description ISO 8601 date-time */
+                  retryAt?: string;
+                };
+              }[];
+              sufficiency?: {
+                /** @enum {string} */
+                decision: 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+                /** @enum {string} */
+                basis: 'AVAILABLE' | 'AVAILABLE_CREDIT' | 'CURRENT_LESS_PENDING' | 'NONE';
+                fundingAccountId: string;
+                requiredAmount: {
+                  amount: number;
+                  currency: string;
+                };
+                availableAmount: {
+                  amount: number;
+                  currency: string;
+                } | null;
+                reason?: {
+                  code: string;
+                  message: string;
+                  /** @description ISO 8601 date-time */
+                  retryAt?: string;
+                };
+              };
+              /** @description ISO 8601 date-time */
+              startedAt: string;
+              /** @description ISO 8601 date-time */
+              finishedAt: string;
+              polls: number;
+              eventsAccepted: number;
+              mfaRounds: number;
+            };
+          };
+    };
+    CompletedEvent: {
+      /** @constant */
+      type: 'balance_check.completed';
+      /** @description When the event happened */
+      timestamp: string;
+      data: {
+        /** @description The receiving caller’s own check id (GET /v1/balance-checks/{id}) */
+        checkId: string;
+        /** @constant */
+        status: 'COMPLETED';
+        /** @description This caller’s own answer */
+        answer: {
+          /** @constant */
+          status: 'COMPLETED';
+          /** @description The provider the check ran at (one the API admits) */
+          provider: string;
+          resource: {
+            userId: string;
+            memberId?: string;
+          };
+          reason?: {
+            code: string;
+            message: string;
+            /** @description ISO 8601 date-time */
+            retryAt?: string;
+          };
+          balances: {
+            accountId: string;
+            name?: string;
+            /** @enum {string} */
+            kind: 'DEPOSITORY' | 'CREDIT' | 'LOAN' | 'INVESTMENT' | 'OTHER';
+            providerType?: string;
+            currency: string;
+            current: number | null;
+            available: number | null;
+            limit: number | null;
+            pending?: number | null;
+            asOf: string | null;
+            /** @enum {string} */
+            freshness: 'REALTIME' | 'CACHED';
+            note?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          }[];
+          sufficiency?: {
+            /** @enum {string} */
+            decision: 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+            /** @enum {string} */
+            basis: 'AVAILABLE' | 'AVAILABLE_CREDIT' | 'CURRENT_LESS_PENDING' | 'NONE';
+            fundingAccountId: string;
+            requiredAmount: {
+              amount: number;
+              currency: string;
+            };
+            availableAmount: {
+              amount: number;
+              currency: string;
+            } | null;
+            reason?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          };
+          /** @description ISO 8601 date-time */
+          startedAt: string;
+          /** @description ISO 8601 date-time */
+          finishedAt: string;
+          polls: number;
+          eventsAccepted: number;
+          mfaRounds: number;
+        };
+      };
+    };
+    FailedEvent: {
+      /** @constant */
+      type: 'balance_check.failed';
+      /** @description When the event happened */
+      timestamp: string;
+      data: {
+        /** @description The receiving caller’s own check id (GET /v1/balance-checks/{id}) */
+        checkId: string;
+        /** @constant */
+        status: 'FAILED';
+        /** @description This caller’s own answer */
+        answer: {
+          /** @constant */
+          status: 'FAILED';
+          /** @description The provider the check ran at (one the API admits) */
+          provider: string;
+          resource: {
+            userId: string;
+            memberId?: string;
+          };
+          reason?: {
+            code: string;
+            message: string;
+            /** @description ISO 8601 date-time */
+            retryAt?: string;
+          };
+          balances: {
+            accountId: string;
+            name?: string;
+            /** @enum {string} */
+            kind: 'DEPOSITORY' | 'CREDIT' | 'LOAN' | 'INVESTMENT' | 'OTHER';
+            providerType?: string;
+            currency: string;
+            current: number | null;
+            available: number | null;
+            limit: number | null;
+            pending?: number | null;
+            asOf: string | null;
+            /** @enum {string} */
+            freshness: 'REALTIME' | 'CACHED';
+            note?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          }[];
+          sufficiency?: {
+            /** @enum {string} */
+            decision: 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+            /** @enum {string} */
+            basis: 'AVAILABLE' | 'AVAILABLE_CREDIT' | 'CURRENT_LESS_PENDING' | 'NONE';
+            fundingAccountId: string;
+            requiredAmount: {
+              amount: number;
+              currency: string;
+            };
+            availableAmount: {
+              amount: number;
+              currency: string;
+            } | null;
+            reason?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          };
+          /** @description ISO 8601 date-time */
+          startedAt: string;
+          /** @description ISO 8601 date-time */
+          finishedAt: string;
+          polls: number;
+          eventsAccepted: number;
+          mfaRounds: number;
+        };
+      };
+    };
+    TimedOutEvent: {
+      /** @constant */
+      type: 'balance_check.timed_out';
+      /** @description When the event happened */
+      timestamp: string;
+      data: {
+        /** @description The receiving caller’s own check id (GET /v1/balance-checks/{id}) */
+        checkId: string;
+        /** @constant */
+        status: 'TIMED_OUT';
+        /** @description This caller’s own answer */
+        answer: {
+          /** @constant */
+          status: 'TIMED_OUT';
+          /** @description The provider the check ran at (one the API admits) */
+          provider: string;
+          resource: {
+            userId: string;
+            memberId?: string;
+          };
+          reason?: {
+            code: string;
+            message: string;
+            /** @description ISO 8601 date-time */
+            retryAt?: string;
+          };
+          balances: {
+            accountId: string;
+            name?: string;
+            /** @enum {string} */
+            kind: 'DEPOSITORY' | 'CREDIT' | 'LOAN' | 'INVESTMENT' | 'OTHER';
+            providerType?: string;
+            currency: string;
+            current: number | null;
+            available: number | null;
+            limit: number | null;
+            pending?: number | null;
+            asOf: string | null;
+            /** @enum {string} */
+            freshness: 'REALTIME' | 'CACHED';
+            note?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          }[];
+          sufficiency?: {
+            /** @enum {string} */
+            decision: 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+            /** @enum {string} */
+            basis: 'AVAILABLE' | 'AVAILABLE_CREDIT' | 'CURRENT_LESS_PENDING' | 'NONE';
+            fundingAccountId: string;
+            requiredAmount: {
+              amount: number;
+              currency: string;
+            };
+            availableAmount: {
+              amount: number;
+              currency: string;
+            } | null;
+            reason?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          };
+          /** @description ISO 8601 date-time */
+          startedAt: string;
+          /** @description ISO 8601 date-time */
+          finishedAt: string;
+          polls: number;
+          eventsAccepted: number;
+          mfaRounds: number;
+        };
+      };
+    };
+    CanceledEvent: {
+      /** @constant */
+      type: 'balance_check.canceled';
+      /** @description When the event happened */
+      timestamp: string;
+      data: {
+        /** @description The receiving caller’s own check id (GET /v1/balance-checks/{id}) */
+        checkId: string;
+        /** @constant */
+        status: 'CANCELED';
+        /** @description This caller’s own answer */
+        answer: {
+          /** @constant */
+          status: 'CANCELED';
+          /** @description The provider the check ran at (one the API admits) */
+          provider: string;
+          resource: {
+            userId: string;
+            memberId?: string;
+          };
+          reason?: {
+            code: string;
+            message: string;
+            /** @description ISO 8601 date-time */
+            retryAt?: string;
+          };
+          balances: {
+            accountId: string;
+            name?: string;
+            /** @enum {string} */
+            kind: 'DEPOSITORY' | 'CREDIT' | 'LOAN' | 'INVESTMENT' | 'OTHER';
+            providerType?: string;
+            currency: string;
+            current: number | null;
+            available: number | null;
+            limit: number | null;
+            pending?: number | null;
+            asOf: string | null;
+            /** @enum {string} */
+            freshness: 'REALTIME' | 'CACHED';
+            note?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          }[];
+          sufficiency?: {
+            /** @enum {string} */
+            decision: 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+            /** @enum {string} */
+            basis: 'AVAILABLE' | 'AVAILABLE_CREDIT' | 'CURRENT_LESS_PENDING' | 'NONE';
+            fundingAccountId: string;
+            requiredAmount: {
+              amount: number;
+              currency: string;
+            };
+            availableAmount: {
+              amount: number;
+              currency: string;
+            } | null;
+            reason?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          };
+          /** @description ISO 8601 date-time */
+          startedAt: string;
+          /** @description ISO 8601 date-time */
+          finishedAt: string;
+          polls: number;
+          eventsAccepted: number;
+          mfaRounds: number;
+        };
+      };
+    };
+    NotSupportedEvent: {
+      /** @constant */
+      type: 'balance_check.not_supported';
+      /** @description When the event happened */
+      timestamp: string;
+      data: {
+        /** @description The receiving caller’s own check id (GET /v1/balance-checks/{id}) */
+        checkId: string;
+        /** @constant */
+        status: 'NOT_SUPPORTED';
+        /** @description This caller’s own answer */
+        answer: {
+          /** @constant */
+          status: 'NOT_SUPPORTED';
+          /** @description The provider the check ran at (one the API admits) */
+          provider: string;
+          resource: {
+            userId: string;
+            memberId?: string;
+          };
+          reason?: {
+            code: string;
+            message: string;
+            /** @description ISO 8601 date-time */
+            retryAt?: string;
+          };
+          balances: {
+            accountId: string;
+            name?: string;
+            /** @enum {string} */
+            kind: 'DEPOSITORY' | 'CREDIT' | 'LOAN' | 'INVESTMENT' | 'OTHER';
+            providerType?: string;
+            currency: string;
+            current: number | null;
+            available: number | null;
+            limit: number | null;
+            pending?: number | null;
+            asOf: string | null;
+            /** @enum {string} */
+            freshness: 'REALTIME' | 'CACHED';
+            note?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          }[];
+          sufficiency?: {
+            /** @enum {string} */
+            decision: 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+            /** @enum {string} */
+            basis: 'AVAILABLE' | 'AVAILABLE_CREDIT' | 'CURRENT_LESS_PENDING' | 'NONE';
+            fundingAccountId: string;
+            requiredAmount: {
+              amount: number;
+              currency: string;
+            };
+            availableAmount: {
+              amount: number;
+              currency: string;
+            } | null;
+            reason?: {
+              code: string;
+              message: string;
+              /** @description ISO 8601 date-time */
+              retryAt?: string;
+            };
+          };
+          /** @description ISO 8601 date-time */
+          startedAt: string;
+          /** @description ISO 8601 date-time */
+          finishedAt: string;
+          polls: number;
+          eventsAccepted: number;
+          mfaRounds: number;
+        };
+      };
+    };
+    BatchCompletedEvent: {
+      /** @constant */
+      type: 'balance_check_batch.completed';
+      /** @description When the event happened */
+      timestamp: string;
+      data: {
+        /** @description The batch id (GET /v1/balance-check-batches/{id}) */
+        batchId: string;
+        /** @enum {string} */
+        status: 'COMPLETED' | 'CANCELED';
+        totalItems: number;
+        counts: {
+          total: number;
+          pending: number;
+          running: number;
+          done: number;
+          byStatus: {
+            [key: string]: number;
+          };
+          byDecision: {
+            [key: string]: number;
+          };
+        };
+        itemsUrl: string;
+      };
     };
   };
   responses: never;
@@ -3515,6 +4174,307 @@ export interface operations {
         content: {
           'application/json': Record<string, never>;
         };
+      };
+    };
+  };
+  actionRequiredEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ActionRequiredEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  completedEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompletedEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  failedEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['FailedEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  timedOutEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TimedOutEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  canceledEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CanceledEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  notSupportedEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['NotSupportedEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  batchCompletedEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BatchCompletedEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
     };
   };

@@ -2,38 +2,17 @@
 // `${webhook-id}.${webhook-timestamp}.${body}` with any of the secrets, timestamp within tolerance)
 // and return the parsed event. Node only (node:crypto); the raw body must be the exact bytes received.
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { webhooks } from './schema';
 
-export interface BalanceCheckWebhookEvent {
-  type: string;
-  timestamp: string;
-  data: {
-    checkId: string;
-    status: string;
-    answer: Record<string, unknown> | null;
-    challenges?: { id: string; type: string; label: string; options?: { id: string; label: string }[] }[];
-    answerBy?: string;
-  };
-}
+/** Any event we send: the payloads of the OpenAPI document's `webhooks` (types generated into schema.ts). */
+export type BalanceCheckWebhookEvent =
+  webhooks[keyof webhooks]['post']['requestBody']['content']['application/json'];
 
 /** A batch ended (`balance_check_batch.completed`): its final status and counts; items are paged from itemsUrl. */
-export interface BalanceCheckBatchWebhookEvent {
-  type: 'balance_check_batch.completed';
-  timestamp: string;
-  data: {
-    batchId: string;
-    status: 'COMPLETED' | 'CANCELED';
-    totalItems: number;
-    counts: {
-      total: number;
-      pending: number;
-      running: number;
-      done: number;
-      byStatus: Record<string, number>;
-      byDecision: Record<string, number>;
-    };
-    itemsUrl: string;
-  };
-}
+export type BalanceCheckBatchWebhookEvent = Extract<
+  BalanceCheckWebhookEvent,
+  { type: 'balance_check_batch.completed' }
+>;
 
 export class WebhookVerificationError extends Error {}
 
@@ -44,10 +23,8 @@ export interface VerifiedWebhook {
 }
 
 /** The event as a batch's end (`balance_check_batch.completed`), or undefined for a check's event. */
-export function asBatchEvent(event: { type: string }): BalanceCheckBatchWebhookEvent | undefined {
-  return event.type === 'balance_check_batch.completed'
-    ? (event as unknown as BalanceCheckBatchWebhookEvent)
-    : undefined;
+export function asBatchEvent(event: BalanceCheckWebhookEvent): BalanceCheckBatchWebhookEvent | undefined {
+  return event.type === 'balance_check_batch.completed' ? event : undefined;
 }
 
 export function verifyBalanceCheckWebhook(

@@ -13,8 +13,12 @@ const WorkerEnv = z.object({
   WORKER_IDENTITY: z.string().min(1).optional(),
   /** Must match the API's (default contracts' TASK_QUEUE, `balance-check`). */
   TEMPORAL_TASK_QUEUE: z.string().min(1).optional(),
-  /** Workflow cache size: worker memory grows ~0.45 MiB per cached check (docs/BENCHMARKS.md case 4). */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(1000),
+  /**
+   * Workflow cache size. Worker RSS grows 0.6–0.9 MiB per cached check, not per parked one (10,000 parked
+   * on MFA: 1,094 MiB with 1000 cached, 520 MiB with 500; docs/BENCHMARKS.md P4). Evicted checks replay
+   * their short history when their answer or webhook comes.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
 });
 
 export interface WorkerSettings {

@@ -59,6 +59,14 @@ export interface RefreshStart {
   reason?: Reason;
   /** Per-account eligibility when the provider decides per account (Spinwheel). */
   accounts?: AccountEligibility[];
+  /**
+   * 2: the activities that started this refresh wait out a delay before a status read
+   * (BalancesRequest.readAfterMs) and send MFA answers together with the next status read
+   * (answerAndReadStatus). Absent in checks started before (their recorded histories replay on the old
+   * path). Carried by an activity result, not patched(): a patch also upserts TemporalChangeVersion,
+   * one more billable action per check.
+   */
+  protocol?: 2;
 }
 
 export interface RefreshRef {
@@ -89,6 +97,34 @@ export interface BalancesRequest extends RefreshRef {
   cachedReasons?: { accountId: string; reason: Reason }[];
   /** Read pending transactions for accounts lacking an available balance (for sufficiency). */
   withPending?: boolean;
+  /** Wait this long before the status read (the provider's floor between reads), instead of a workflow timer. */
+  readAfterMs?: number;
+}
+
+/**
+ * One account as a provider read it: its balances and the facts its freshness is decided from
+ * (contracts/freshness.ts decideFreshness). Providers report what they saw; none calls an account REALTIME.
+ */
+export interface AccountRead {
+  /** The normalized balances; decideFreshness sets their freshness and note. */
+  balance: NormalizedBalance;
+  /** When the provider last updated these balances (epoch ms), when it says. */
+  updatedAtMs?: number;
+  /** The provider's own word on this account's part of the refresh (Spinwheel's status endpoint); wins over updatedAtMs. */
+  reported?: { updated: true } | { updated: false; reason: Reason };
+  /** Why these balances cannot be REALTIME whatever the refresh did (a closed account, an unknown currency). */
+  unusable?: Reason;
+  /** The provider's words for "this check's refresh did not update the account" (a generic reason otherwise). */
+  notUpdated?: Reason;
+  /** The provider's words for "no refresh of this check completed" (none: CACHED without a note). */
+  notRefreshed?: Reason;
+}
+
+/** What listBalances reports: the accounts, and how finely the provider stamps update times. */
+export interface BalancesRead {
+  accounts: AccountRead[];
+  /** Update times are whole multiples of this (ms): the refresh start is floored to it before comparing. */
+  timestampGranularityMs: number;
 }
 
 /** A status read that also reads the balances when the refresh has succeeded (one activity, not two). */
@@ -102,6 +138,9 @@ export interface ChallengeAnswerRequest extends RefreshRef {
   answers: MfaAnswer[];
 }
 
+/** MFA answers, then (after readAfterMs: the first poll after an answer) the status read with its balances. */
+export type AnswerAndReadRequest = ChallengeAnswerRequest & BalancesRequest;
+
 /**
  * One provider behind the workflow. Implementations live in providers/<name>/provider.ts and
  * are listed once in providers/registry.ts. They throw ApplicationFailure (see providers/http/errors.ts)
@@ -111,7 +150,8 @@ export interface BalanceProvider {
   readonly name: ProviderName;
   startRefresh(req: RefreshStartRequest): Promise<RefreshStart>;
   readRefreshStatus(ref: RefreshRef): Promise<RefreshStatus>;
-  listBalances(req: BalancesRequest): Promise<NormalizedBalance[]>;
+  /** The accounts and the facts about them; freshness is decided from these by the activities, not here. */
+  listBalances(req: BalancesRequest): Promise<BalancesRead>;
   /** Providers with MFA only (MX). */
   listChallenges?(ref: RefreshRef): Promise<ChallengeView[]>;
   answerChallenges?(req: ChallengeAnswerRequest): Promise<void>;

@@ -46,10 +46,11 @@ export function createCallbackReceiver(
             const { batchId, status, counts } = batch.data;
             log(`callback received: ${batch.type} ${batchId} ${status} (${counts.done} items)`, verified);
           } else {
-            const { checkId, challenges } = event.data;
-            const listed = challenges?.map((c) => `${c.id} "${c.label}"`).join(', ');
+            const { type, data } = event as Exclude<typeof event, { type: 'balance_check_batch.completed' }>;
+            const challenges =
+              'challenges' in data ? data.challenges.map((c) => `${c.id} "${c.label}"`).join(', ') : '';
             log(
-              `callback received: ${event.type} ${checkId}${listed ? ` challenges: ${listed}` : ''}`,
+              `callback received: ${type} ${data.checkId}${challenges ? ` challenges: ${challenges}` : ''}`,
               verified,
             );
           }

@@ -3,24 +3,14 @@
 // ~/.cache/balance-check/) → `python3 -m venv` + `pip install schemathesis==<pinned>` into the cache.
 // Run directly (`npx tsx scripts/schemathesis.ts`, as `npm test` and .ci/run do) it installs and prints the path.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isExecutable, toolCacheDir } from './tool-cache';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
 
 export function schemathesisCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'balance-check', `schemathesis-${SCHEMATHESIS_VERSION}`);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return toolCacheDir(`schemathesis-${SCHEMATHESIS_VERSION}`, env);
 }
 
 /** The schemathesis executable, or undefined when it is not installed (nothing is installed here). */

@@ -2,9 +2,9 @@
 // Order: TEMPORAL_CLI_PATH → `temporal` on PATH → per-user cache → `go install` into the cache →
 // (no Go) the SDK's own download. Run directly (`npm run temporal-cli`) it prints the path.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { goBinary, isExecutable, onPath, toolCacheDir } from './tool-cache';
 
 export const TEMPORAL_CLI_VERSION = '1.5.1';
 const MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -23,28 +23,7 @@ type Log = (line: string) => void;
 const stderrLog: Log = (line) => process.stderr.write(`[temporal-cli] ${line}\n`);
 
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'balance-check', `temporal-cli-${TEMPORAL_CLI_VERSION}`);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-function goBinary(env: NodeJS.ProcessEnv): string | undefined {
-  return onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  return toolCacheDir(`temporal-cli-${TEMPORAL_CLI_VERSION}`, env);
 }
 
 export function resolveTemporalCli(

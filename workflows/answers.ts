@@ -37,7 +37,12 @@ export function callerAnswer(shared: SharedOutcome, caller: CallerRecord): Balan
     balances,
   };
   if (question.fundingAccountId !== undefined && question.requiredAmount !== undefined) {
-    result.sufficiency = sufficiencyFor(balances, question.fundingAccountId, question.requiredAmount, shared.reason);
+    result.sufficiency = sufficiencyFor(
+      balances,
+      question.fundingAccountId,
+      question.requiredAmount,
+      shared.reason,
+    );
   }
   return result;
 }
@@ -45,7 +50,11 @@ export function callerAnswer(shared: SharedOutcome, caller: CallerRecord): Balan
 /** What the run result records per caller (status and decision, for operators and the API). */
 export function callerOutcome(shared: SharedOutcome, caller: CallerRecord): CallerOutcome {
   const answer = callerAnswer(shared, caller);
-  return { ...caller, status: answer.status, ...(answer.sufficiency ? { sufficiency: answer.sufficiency } : {}) };
+  return {
+    ...caller,
+    status: answer.status,
+    ...(answer.sufficiency ? { sufficiency: answer.sufficiency } : {}),
+  };
 }
 
 /** The answer of one caller of a finished run; undefined when the run has no such caller. */

@@ -1,37 +1,21 @@
 // balanceCheck: refresh a provider resource once, wait (webhook signal or durable-timer poll), answer
 // MFA through an Update, read normalized balances, and answer every caller's own question.
 import * as wf from '@temporalio/workflow';
-import type {
-  BalanceCheckInput,
-  BalanceCheckRun,
-  CheckStatus,
-  NormalizedBalance,
-  Reason,
-} from '../contracts/balance-check';
-import type { RefreshRef, RefreshStart, RefreshStatus } from '../contracts/provider';
+import type { BalanceCheckInput, BalanceCheckRun } from '../contracts/balance-check';
+import type { RefreshRef } from '../contracts/provider';
 import { outcomeKey, phaseKey } from '../contracts/search-attributes';
 import { recordCheckOutcome } from '../observability/check-outcomes';
 import { acts, withSummary } from './activity-options';
-import { CallbackNotifier } from './callbacks';
 import { CheckState } from './check-state';
 import { registerHandlers } from './handlers';
 import { reasonFromActivityFailure } from './outcome';
-import { pollDelayMs, pollSchedule } from './poll-schedule';
-import { describeDone, describeWaiting, setPhase } from './visibility';
+import { CallbackNotifier } from './callbacks';
+import { allAccounts, readBalances, readBalancesBestEffort } from './balance-reads';
+import { Finish, type CachedReasons } from './finish';
+import { describeDone, setPhase } from './visibility';
+import { waitForRefresh } from './wait-for-refresh';
 
 const DEFAULT_OVERALL_S = 600;
-const DEFAULT_MFA_S = 300;
-
-/** How a check ends: its status, why, and the balances read (if any). */
-class Finish {
-  constructor(
-    readonly status: CheckStatus,
-    readonly reason?: Reason,
-    readonly balances: NormalizedBalance[] = [],
-  ) {}
-}
-
-type CachedReasons = { accountId: string; reason: Reason }[];
 
 export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceCheckRun> {
   const startedAt = Date.now();
@@ -78,7 +62,8 @@ export async function balanceCheck(input: BalanceCheckInput): Promise<BalanceChe
 
 /** Cancellation and provider failures are outcomes; anything else is a bug that must fail the task. */
 function finishFromError(err: unknown): Finish {
-  if (wf.isCancellation(err)) return new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
+  if (wf.isCancellation(err))
+    return new Finish('CANCELED', { code: 'CANCELED', message: 'The check was canceled' });
   const failed = reasonFromActivityFailure(err);
   if (!failed) throw err;
   return new Finish(failed.timedOut ? 'TIMED_OUT' : 'FAILED', failed.reason);
@@ -136,148 +121,7 @@ async function runCheck(state: CheckState): Promise<Finish> {
   }
   if (status.state === 'ACTION_REQUIRED') return new Finish('ACTION_REQUIRED', status.reason);
   const balances =
-    end.balances ?? (await readBalances(state, ref, true, [...cachedReasons, ...(status.failedAccounts ?? [])]));
+    end.balances ??
+    (await readBalances(state, ref, true, [...cachedReasons, ...(status.failedAccounts ?? [])]));
   return new Finish('COMPLETED', undefined, balances);
-}
-
-/**
- * Waits until the refresh ends. A webhook wakes it at once; a durable timer otherwise fires the next
- * status read. Only a completion naming this refresh ends the wait without a status read (see
- * CheckState.decideWake); a status read that finds the refresh done also reads the balances.
- */
-async function waitForRefresh(
-  state: CheckState,
-  ref: RefreshRef,
-  start: RefreshStart,
-  cachedReasons: CachedReasons,
-): Promise<Finish | { status: RefreshStatus; balances?: NormalizedBalance[] }> {
-  setPhase(state, 'REFRESHING');
-  const schedule = pollSchedule(start.polling, state.input.timeouts);
-  let attempt = 0;
-  let failuresSeen = 0;
-  let lastReadAt = 0;
-  for (;;) {
-    const remaining = state.deadline - Date.now();
-    if (remaining <= 0)
-      return new Finish('TIMED_OUT', {
-        code: 'REFRESH_TIMEOUT',
-        message: 'The provider did not finish the refresh before the deadline',
-      });
-    const delay = Math.min(pollDelayMs(schedule, attempt, Math.random), remaining);
-    state.nextPollAt = Date.now() + delay;
-    describeWaiting(state);
-    const woken = await wf.condition(() => state.pendingEvents.length > 0, delay, {
-      summary: `Next ${state.input.provider} status poll`,
-    });
-    state.nextPollAt = null;
-    if (woken) {
-      const decision = state.decideWake(state.takeRelevantEvents(), start.polling.trustCompletionEvent);
-      if (decision === 'KEEP_WAITING') continue;
-      if (decision === 'COMPLETED') return { status: { state: 'SUCCEEDED', providerStatus: 'COMPLETION_EVENT' } };
-      // Honour the provider's floor between status reads even when events arrive quickly.
-      const wait = lastReadAt + schedule.firstMs - Date.now();
-      if (wait > 0) await wf.sleep(wait, { summary: 'Respect provider poll floor' });
-    } else {
-      if (Date.now() >= state.deadline) continue;
-      state.polls++;
-      attempt++;
-    }
-    const read = await acts.readStatusAndBalances.executeWithOptions(
-      withSummary(state, `Read ${state.input.provider} refresh status`),
-      [{ ...balanceRead(state, ref), refreshed: true, cachedReasons }],
-    );
-    const { status } = read;
-    lastReadAt = Date.now();
-    state.providerStatus = status.providerStatus;
-    if (status.state === 'FAILED') {
-      failuresSeen++;
-      if (failuresSeen >= start.polling.failureConfirmations) return read;
-      attempt = 0; // confirm soon
-      continue;
-    }
-    failuresSeen = 0;
-    if (status.state === 'CHALLENGED') {
-      state.challengeSeen = true;
-      const timedOut = await answerChallenges(state, ref, status);
-      if (timedOut) return timedOut;
-      attempt = 0; // the provider resumes now: look again soon
-      setPhase(state, 'REFRESHING');
-      continue;
-    }
-    if (status.state !== 'RUNNING') return read;
-  }
-}
-
-/** One MFA round: expose the challenges, wait for the Update's answers, send them. */
-async function answerChallenges(
-  state: CheckState,
-  ref: RefreshRef,
-  status: RefreshStatus,
-): Promise<Finish | undefined> {
-  state.challenges =
-    status.challenges && status.challenges.length > 0
-      ? status.challenges
-      : await acts.listChallenges.executeWithOptions(withSummary(state, 'List MFA challenges'), [ref]);
-  state.mfaDeadline = Date.now() + (state.input.timeouts?.mfaSeconds ?? DEFAULT_MFA_S) * 1000;
-  setPhase(state, 'WAITING_FOR_MFA');
-  describeWaiting(state);
-  state.notifier?.actionRequired();
-  const answered = await wf.condition(
-    () => state.pendingSubmission !== null,
-    state.mfaDeadline - Date.now(),
-    { summary: 'Wait for MFA answers' },
-  );
-  if (!answered) return new Finish('TIMED_OUT', { code: 'MFA_TIMEOUT', message: 'No MFA answer arrived in time' });
-  setPhase(state, 'ANSWERING_MFA');
-  const submission = state.pendingSubmission!;
-  try {
-    await acts.answerChallenges.executeWithOptions(withSummary(state, 'Send MFA answers'), [
-      { ...ref, answers: submission.answers },
-    ]);
-  } catch (err) {
-    state.answerError = (err as Error).message;
-    throw err;
-  }
-  state.mfaRounds++;
-  state.answeredRounds = state.mfaRounds;
-  state.pendingSubmission = null;
-  state.challenges = [];
-  state.mfaDeadline = null;
-  return undefined;
-}
-
-/** What a balance read covers: every caller's accounts, pending amounts when someone asks for funding. */
-function balanceRead(state: CheckState, ref: RefreshRef) {
-  const accountIds = state.accountsToRead();
-  const withPending = state.callers.some((c) => !c.withdrawn && c.question.fundingAccountId !== undefined);
-  return { ...ref, accountIds, withPending };
-}
-
-async function readBalances(
-  state: CheckState,
-  ref: RefreshRef,
-  refreshed: boolean,
-  cachedReasons: CachedReasons,
-): Promise<NormalizedBalance[]> {
-  setPhase(state, 'READING_BALANCES');
-  return acts.listBalances.executeWithOptions(
-    withSummary(state, refreshed ? 'Read refreshed balances' : 'Read cached balances'),
-    [{ ...balanceRead(state, ref), refreshed, cachedReasons }],
-  );
-}
-
-/** After a failed refresh, the last known balances are still worth returning (marked CACHED). */
-async function readBalancesBestEffort(state: CheckState, ref: RefreshRef, cachedReasons: CachedReasons) {
-  try {
-    return await readBalances(state, ref, false, cachedReasons);
-  } catch (err) {
-    if (wf.isCancellation(err)) throw err;
-    wf.log.warn('Could not read cached balances after a failed refresh', { error: (err as Error).message });
-    return [];
-  }
-}
-
-/** A reason that applies to every account ('*' is resolved by the provider when listing). */
-function allAccounts(reason: Reason) {
-  return [{ accountId: '*', reason }];
 }

@@ -55,7 +55,8 @@ export function registerHandlers(state: CheckState): void {
   wf.setHandler(withdrawCallerUpdate, (callerId) => ({ remainingCallers: state.withdraw(callerId) }), {
     validator: (callerId) => {
       requireActiveCaller(state, callerId, CHECK_FINISHED);
-      if (state.outcome) throw wf.ApplicationFailure.nonRetryable('The check has already finished', CHECK_FINISHED);
+      if (state.outcome)
+        throw wf.ApplicationFailure.nonRetryable('The check has already finished', CHECK_FINISHED);
     },
   });
 }
@@ -68,7 +69,8 @@ function requireActiveCaller(state: CheckState, callerId: string | undefined, wh
   if (callerId === undefined) return;
   const caller = state.caller(callerId);
   if (!caller) throw wf.ApplicationFailure.nonRetryable('Not a caller of this check', UNKNOWN_CALLER);
-  if (caller.withdrawn) throw wf.ApplicationFailure.nonRetryable('This caller canceled its check', whenWithdrawn);
+  if (caller.withdrawn)
+    throw wf.ApplicationFailure.nonRetryable('This caller canceled its check', whenWithdrawn);
 }
 
 function validateRegistration(state: CheckState, registration: CallerRegistration): void {
@@ -77,7 +79,8 @@ function validateRegistration(state: CheckState, registration: CallerRegistratio
   if (registration.callback !== undefined && !isCallbackTarget(registration.callback))
     throw wf.ApplicationFailure.nonRetryable('callback must be { url, key }', UNKNOWN_CALLER);
   // A refresh whose outcome is decided takes no new question: the caller starts the next refresh.
-  if (state.outcome) throw wf.ApplicationFailure.nonRetryable('The check has already finished', CHECK_FINISHED);
+  if (state.outcome)
+    throw wf.ApplicationFailure.nonRetryable('The check has already finished', CHECK_FINISHED);
   if (!state.caller(registration.callerId) && state.callers.length >= MAX_CALLERS_PER_CHECK)
     throw wf.ApplicationFailure.nonRetryable(
       `A check takes at most ${MAX_CALLERS_PER_CHECK} callers`,

@@ -16,6 +16,7 @@ import { MfaBody } from '../schemas';
 import { describeCheck, notFound } from '../check-view';
 import { executeUpdate } from '../execute-update';
 import { checkRefParam } from './checks';
+import type { balanceCheck } from '../../workflows';
 
 export interface CheckMfaDeps {
   client: Client;
@@ -29,7 +30,7 @@ export function createCheckMfaRouter(deps: CheckMfaDeps): Router {
     const ref = checkRefParam(req, res);
     const parsed = MfaBody.safeParse(req.body);
     if (!parsed.success) throw validationProblem(parsed.error);
-    const handle = deps.client.workflow.getHandle(ref.workflowId, ref.runId);
+    const handle = deps.client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId);
     try {
       const accepted = await executeUpdate(
         deps.client,

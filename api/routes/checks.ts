@@ -14,6 +14,7 @@ import { problem, validationProblem } from '../problem';
 import { IdempotencyKeyHeader, parsePreferWait, type RequestSchemas } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
 import { executeUpdate } from '../execute-update';
+import type { balanceCheck } from '../../workflows';
 
 export interface ChecksDeps {
   client: Client;
@@ -146,12 +147,9 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     const description = await describeCheck(client, ref);
     if (description.status.name !== 'RUNNING') throw finished(description.status.name);
     try {
-      await executeUpdate(
-        client,
-        client.workflow.getHandle(ref.workflowId, ref.runId),
-        withdrawCallerUpdate,
-        [ref.callerId],
-      );
+      await executeUpdate(client, client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId), withdrawCallerUpdate, [
+        ref.callerId,
+      ]);
     } catch (err) {
       const type =
         err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure

@@ -2,9 +2,12 @@
 // Meld has no refresh-status endpoint: completion comes by webhook, and polls can only see whether
 // every account's balances.updatedAt moved past the refresh start.
 import { ApplicationFailure } from '@temporalio/common';
-import type { NormalizedBalance, Reason } from '../../contracts/balance-check';
+import type { Reason } from '../../contracts/balance-check';
+import { updatedSince } from '../../contracts/freshness';
 import type {
+  AccountRead,
   BalanceProvider,
+  BalancesRead,
   PollingProfile,
   RefreshRef,
   RefreshStart,
@@ -121,19 +124,22 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
       }
       // Closed/inactive accounts never update: they must not hold the check open.
       const accounts = (await accountsOf(ref)).filter((a) => !isInactive(a));
-      const fresh = accounts.length > 0 && accounts.every((a) => updatedSince(a, ref.startedAt));
+      const fresh =
+        accounts.length > 0 &&
+        accounts.every((a) =>
+          updatedSince(updatedAtMs(a), ref.startedAt, MELD_ASSUMPTIONS.freshnessGranularityMs),
+        );
       return { state: fresh ? 'SUCCEEDED' : 'RUNNING', providerStatus };
     },
 
-    async listBalances(req): Promise<NormalizedBalance[]> {
+    async listBalances(req): Promise<BalancesRead> {
       const { customerId } = ids(req);
       // Like MX's closed accounts: left out unless asked for by id, and then CACHED with the reason.
       const accounts = (await accountsOf(req)).filter(
         (a) => req.accountIds?.includes(a.id) || !isInactive(a),
       );
-      return Promise.all(
-        accounts.map(async (account) => {
-          const note = cachedNote(account, req);
+      const reads = await Promise.all(
+        accounts.map(async (account): Promise<AccountRead> => {
           const lacksAvailable =
             account.balances?.availableAmount === null || account.balances?.availableAmount === undefined;
           let pending: number | undefined;
@@ -144,9 +150,20 @@ export function createMeldProvider(client: MeldClient, now: () => Date = () => n
               account.balances?.currency ?? MELD_ASSUMPTIONS.currencyWhenAbsent,
             );
           }
-          return normalizeMeldAccount(account, { freshness: note ? 'CACHED' : 'REALTIME', note, pending });
+          const updated = updatedAtMs(account);
+          return {
+            balance: normalizeMeldAccount(account, { freshness: 'CACHED', pending }),
+            ...(isInactive(account) ? { unusable: notActive(account) } : {}),
+            // Meld refreshes per connection, but an institution may skip an account: its updatedAt stays behind.
+            ...(updated !== undefined ? { updatedAtMs: updated } : {}),
+            notRefreshed: {
+              code: 'NOT_REFRESHED',
+              message: 'Balance read from Meld without a completed refresh',
+            },
+          };
         }),
       );
+      return { accounts: reads, timestampGranularityMs: MELD_ASSUMPTIONS.freshnessGranularityMs };
     },
   };
 }
@@ -157,36 +174,16 @@ export function isInactive(account: MeldAccount): boolean {
   return !!status && (MELD_ASSUMPTIONS.inactiveAccountStatuses as readonly string[]).includes(status);
 }
 
-/** Why an account is not REALTIME, or undefined when it is. */
-function cachedNote(
-  account: MeldAccount,
-  req: { refreshed: boolean; startedAt: string; cachedReasons?: { accountId: string; reason: Reason }[] },
-) {
-  if (isInactive(account)) {
-    return {
-      code: 'ACCOUNT_NOT_ACTIVE',
-      message: `Meld lists this account as ${account.status}: its balance is not refreshed and it cannot fund a payment`,
-    };
-  }
-  const listed = req.cachedReasons?.find((c) => c.accountId === account.id)?.reason;
-  if (listed) return listed;
-  if (!req.refreshed)
-    return { code: 'NOT_REFRESHED', message: 'Balance read from Meld without a completed refresh' };
-  // Meld refreshes per connection, but an institution may skip an account: say so rather than call it realtime.
-  if (!updatedSince(account, req.startedAt)) {
-    return {
-      code: 'NOT_UPDATED_BY_REFRESH',
-      message: 'The refresh completed but this account’s balance did not update',
-    };
-  }
-  return undefined;
+/** When Meld last updated the account's balances (epoch ms), when it says. */
+function updatedAtMs(account: MeldAccount): number | undefined {
+  return account.balances?.updatedAt ? Date.parse(account.balances.updatedAt) : undefined;
 }
 
-function updatedSince(account: MeldAccount, startedAt: string): boolean {
-  const updatedAt = account.balances?.updatedAt ? Date.parse(account.balances.updatedAt) : NaN;
-  const granularity = MELD_ASSUMPTIONS.freshnessGranularityMs;
-  const since = Math.floor(Date.parse(startedAt) / granularity) * granularity;
-  return !Number.isNaN(updatedAt) && updatedAt >= since;
+function notActive(account: MeldAccount): Reason {
+  return {
+    code: 'ACCOUNT_NOT_ACTIVE',
+    message: `Meld lists this account as ${account.status}: its balance is not refreshed and it cannot fund a payment`,
+  };
 }
 
 function throttleReason(err: unknown): Reason | undefined {

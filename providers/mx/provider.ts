@@ -1,7 +1,13 @@
 // MX behind the BalanceProvider interface. Stateless: everything a later call needs travels in the RefreshRef.
 import { ApplicationFailure } from '@temporalio/common';
-import type { ChallengeView, NormalizedBalance, Reason, ResourceRef } from '../../contracts/balance-check';
-import type { BalanceProvider, PollingProfile, RefreshStart } from '../../contracts/provider';
+import type { ChallengeView, Reason, ResourceRef } from '../../contracts/balance-check';
+import type {
+  AccountRead,
+  BalanceProvider,
+  BalancesRead,
+  PollingProfile,
+  RefreshStart,
+} from '../../contracts/provider';
 import { fatalError, ProviderErrorType, type ProviderErrorDetails } from '../http/errors';
 import type { MxClient } from './client';
 import {
@@ -21,6 +27,10 @@ export const MX_POLLING: PollingProfile = {
   // MX webhooks name no job: a completion is confirmed by a status read (MX: "keep reading status").
   trustCompletionEvent: false,
   failureConfirmations: 2,
+};
+const NOT_UPDATED_BY_MX: Reason = {
+  code: 'ACCOUNT_NOT_REFRESHED',
+  message: 'MX did not update this account during the refresh',
 };
 /** A 429 asking us to wait longer than this is the per-member refresh throttle, not a blip. */
 const THROTTLE_WAIT_LIMIT_MS = 60_000;
@@ -101,34 +111,38 @@ export function createMxProvider(client: MxClient): BalanceProvider {
       await client.resume(userId, memberId, answers);
     },
 
-    async listBalances(req): Promise<NormalizedBalance[]> {
+    async listBalances(req): Promise<BalancesRead> {
       const { userId, memberId } = mxResource(req.resource, 'accounts');
       const accounts = (await client.listAccounts(userId, memberId)).filter(isNamedMxAccount);
       const wanted = req.accountIds?.length ? new Set(req.accountIds) : null;
       // Closed accounts cannot fund anything; they are returned only when asked for by id.
       const selected = accounts.filter((a) => (wanted ? wanted.has(a.guid) : !a.is_closed));
-      const startMs = Math.floor(Date.parse(req.startedAt) / 1000) * 1000;
-      const balances = selected.map((a) => {
-        const cached = req.cachedReasons?.find((r) => r.accountId === a.guid || r.accountId === '*')?.reason;
-        if (!req.refreshed)
-          return normalizeMxAccount(a, { freshness: 'CACHED', ...(cached ? { note: cached } : {}) });
-        // A refresh can succeed while MX could not update one account: its updated_at stays behind.
-        const stale = a.updated_at && Date.parse(a.updated_at) < startMs;
-        const note: Reason | undefined =
-          cached ??
-          (stale
-            ? { code: 'ACCOUNT_NOT_REFRESHED', message: 'MX did not update this account during the refresh' }
-            : undefined);
-        return normalizeMxAccount(a, { freshness: note ? 'CACHED' : 'REALTIME', ...(note ? { note } : {}) });
+      let reads = selected.map((a): AccountRead => {
+        const balance = normalizeMxAccount(a, { freshness: 'CACHED' });
+        const updatedAtMs = a.updated_at ? Date.parse(a.updated_at) : undefined;
+        return {
+          balance,
+          // The normalizer's only note: a currency it cannot scale exactly.
+          ...(balance.note ? { unusable: balance.note } : {}),
+          // A refresh can succeed while MX could not update one account: its updated_at stays behind.
+          // Without an updated_at the member's successful refresh is all MX says about the account.
+          ...(updatedAtMs === undefined ? { reported: { updated: true } } : { updatedAtMs }),
+          notUpdated: NOT_UPDATED_BY_MX,
+        };
       });
-      if (!req.withPending || !balances.some((b) => b.available === null)) return balances;
-      const pending = pendingByAccount(
-        await client.listPendingTransactions(userId, memberId),
-        (guid) => balances.find((b) => b.accountId === guid)?.currency ?? 'USD',
-      );
-      return balances.map((b) =>
-        b.available === null ? { ...b, pending: pending.get(b.accountId) ?? 0 } : b,
-      );
+      if (req.withPending && reads.some((r) => r.balance.available === null)) {
+        const pending = pendingByAccount(
+          await client.listPendingTransactions(userId, memberId),
+          (guid) => reads.find((r) => r.balance.accountId === guid)?.balance.currency ?? 'USD',
+        );
+        reads = reads.map((r) =>
+          r.balance.available === null
+            ? { ...r, balance: { ...r.balance, pending: pending.get(r.balance.accountId) ?? 0 } }
+            : r,
+        );
+      }
+      // MX stamps updated_at in whole seconds.
+      return { accounts: reads, timestampGranularityMs: 1000 };
     },
   };
 }

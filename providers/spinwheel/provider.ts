@@ -1,9 +1,12 @@
 // Spinwheel behind the BalanceProvider interface. Eligibility is per card: only SUPPORTED cards
 // are refreshed; the rest come back with their cached balance and the reason as a note.
-import type { NormalizedBalance, Reason } from '../../contracts/balance-check';
+import type { Reason } from '../../contracts/balance-check';
+import { updatedSince } from '../../contracts/freshness';
 import type {
   AccountEligibility,
+  AccountRead,
   BalanceProvider,
+  BalancesRead,
   BalancesRequest,
   PollingProfile,
   RefreshRef,
@@ -103,11 +106,25 @@ export interface SpinwheelProviderOptions {
 }
 
 /** A card's refresh has landed when its updatedOn reaches the refresh start (floored to the second). */
-function updatedSince(card: SpinwheelCreditCard, startedAt: string): boolean {
+function updatedSinceStart(card: SpinwheelCreditCard, startedAt: string): boolean {
   const updatedOn = card.balanceDetails?.updatedOn;
-  if (typeof updatedOn !== 'number') return false;
-  const since = Math.floor(Date.parse(startedAt) / UPDATED_ON_GRANULARITY_MS) * UPDATED_ON_GRANULARITY_MS;
-  return updatedOn >= since;
+  return updatedSince(
+    typeof updatedOn === 'number' ? updatedOn : undefined,
+    startedAt,
+    UPDATED_ON_GRANULARITY_MS,
+  );
+}
+
+/** What the transaction's item says about a card: COMPLETED, FAILED, still running, or not in it. */
+function reportedBy(
+  items: SpinwheelRefreshItem[],
+  cardId: string,
+  notInRefresh: Reason,
+): NonNullable<AccountRead['reported']> {
+  const item = items.find((i) => i.creditCardId === cardId);
+  if (item?.refreshTransactionStatus === 'COMPLETED') return { updated: true };
+  if (item?.refreshTransactionStatus === 'FAILED') return { updated: false, reason: refreshFailed(cardId) };
+  return { updated: false, reason: item ? stillRunning(cardId) : notInRefresh };
 }
 
 function notConfirmed(cardId: string, settleMs: number): Reason {
@@ -130,8 +147,8 @@ export function documentedStatus(
   elapsedMs: number,
   settleMs: number,
 ): RefreshStatus {
-  const updated = cards.filter((c) => updatedSince(c, startedAt));
-  const waiting = cards.filter((c) => !updatedSince(c, startedAt) && eligibilityOf(c).eligible);
+  const updated = cards.filter((c) => updatedSinceStart(c, startedAt));
+  const waiting = cards.filter((c) => !updatedSinceStart(c, startedAt) && eligibilityOf(c).eligible);
   // Nothing landed yet is "still running" too: a card may turn NOT_SUPPORTED (budget spent) mid-refresh.
   if ((waiting.length > 0 || updated.length === 0) && elapsedMs < settleMs)
     return { state: 'RUNNING', providerStatus: 'IN_PROGRESS' };
@@ -197,39 +214,31 @@ export function createSpinwheelProvider(
       return documentedStatus(cards, ref.startedAt, now() - Date.parse(ref.startedAt), settleMs);
     },
 
-    async listBalances(req: BalancesRequest): Promise<NormalizedBalance[]> {
+    async listBalances(req: BalancesRequest): Promise<BalancesRead> {
       // With the status endpoint, the transaction's own item statuses say which cards completed;
-      // on the documented path a card is REALTIME when its updatedOn moved past the refresh start.
+      // on the documented path a card counts as refreshed when its updatedOn reached the refresh start.
       const read = req.refreshed
         ? await client.getRefreshStatus(req.resource.userId, req.refreshId)
         : undefined;
       const items = read?.length ? read : undefined;
       const user = await client.getUser(req.resource.userId);
-      const cached = new Map((req.cachedReasons ?? []).map((c) => [c.accountId, c.reason]));
-      return selectCards(user.creditCards, req.accountIds).map((card) => {
-        const told = cached.get(card.id) ?? cached.get('*');
-        if (told) return normalizeSpinwheelCard(card, 'CACHED', told);
-        if (items) {
-          const item = items.find((i) => i.creditCardId === card.id);
-          if (item?.refreshTransactionStatus === 'COMPLETED') return normalizeSpinwheelCard(card, 'REALTIME');
-          if (item?.refreshTransactionStatus === 'FAILED')
-            return normalizeSpinwheelCard(card, 'CACHED', refreshFailed(card.id));
-          if (item) return normalizeSpinwheelCard(card, 'CACHED', stillRunning(card.id));
-        } else if (req.refreshed && updatedSince(card, req.startedAt)) {
-          return normalizeSpinwheelCard(card, 'REALTIME');
-        } else if (req.refreshed && eligibilityOf(card).eligible) {
-          return normalizeSpinwheelCard(card, 'CACHED', notConfirmed(card.id, settleMs));
-        }
-        const { reason } = eligibilityOf(card);
-        return normalizeSpinwheelCard(
-          card,
-          'CACHED',
-          reason ?? {
-            code: 'NOT_REFRESHED',
-            message: `Card ${card.id} was not refreshed by this check; the last known balance is shown.`,
-          },
-        );
+      const accounts = selectCards(user.creditCards, req.accountIds).map((card): AccountRead => {
+        const { eligible, reason } = eligibilityOf(card);
+        const notRefreshed = reason ?? {
+          code: 'NOT_REFRESHED',
+          message: `Card ${card.id} was not refreshed by this check; the last known balance is shown.`,
+        };
+        const updatedOn = card.balanceDetails?.updatedOn;
+        return {
+          balance: normalizeSpinwheelCard(card, 'CACHED'),
+          ...(items ? { reported: reportedBy(items, card.id, notRefreshed) } : {}),
+          ...(typeof updatedOn === 'number' ? { updatedAtMs: updatedOn } : {}),
+          // A FAILED card looks like a slow one on the documented path: not confirmed, or not eligible.
+          notUpdated: eligible ? notConfirmed(card.id, settleMs) : notRefreshed,
+          notRefreshed,
+        };
       });
+      return { accounts, timestampGranularityMs: UPDATED_ON_GRANULARITY_MS };
     },
   };
 }

@@ -2,9 +2,9 @@
 // (scripts/temporal-cli.ts): `go install` into ~/.cache/balance-check/temporal-server-<v>/ once, then
 // reused. The server module in the Go module cache also carries the Postgres dev config and schemas.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { goBinary as findGo, isExecutable, toolCacheDir } from '../tool-cache';
 
 export const TEMPORAL_SERVER_VERSION = '1.29.1';
 const MODULE = 'go.temporal.io/server';
@@ -20,24 +20,12 @@ export interface ClusterBinaries {
 type Log = (line: string) => void;
 
 export function serverCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(base, 'balance-check', `temporal-server-${TEMPORAL_SERVER_VERSION}`);
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return toolCacheDir(`temporal-server-${TEMPORAL_SERVER_VERSION}`, env);
 }
 
 function goBinary(env: NodeJS.ProcessEnv): string {
-  for (const dir of (env.PATH ?? '').split(':')) {
-    if (dir && isExecutable(join(dir, 'go'))) return join(dir, 'go');
-  }
-  if (isExecutable('/usr/local/go/bin/go')) return '/usr/local/go/bin/go';
+  const go = findGo(env);
+  if (go) return go;
   throw new Error(
     `Go is needed to build the Temporal server v${TEMPORAL_SERVER_VERSION} (or put prebuilt \`server\` and \`sql\` binaries in ${serverCacheDir(env)})`,
   );

@@ -8,6 +8,7 @@ import { buildOpenApiDocument } from '../../api/openapi';
 import { startTestStack, TEST_API_KEYS, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 import { createContractRecorder } from './contract-recorder';
+import type { balanceCheck } from '../../workflows';
 
 const USER = 'USR-sandbox';
 const mx = (memberId: string, extra: Record<string, unknown> = {}) => ({
@@ -321,7 +322,9 @@ describe('balance-checks API (running stack)', () => {
     // Signals sent during a workflow task are written after it: count them once the check is done.
     const signalCount = async () =>
       (
-        await stack.env.client.workflow.getHandle(start.body.workflowId, start.body.runId).fetchHistory()
+        await stack.env.client.workflow
+          .getHandle<typeof balanceCheck>(start.body.workflowId, start.body.runId)
+          .fetchHistory()
       ).events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
     assert.equal(
       (await api('POST', `/v1/balance-checks/${id}/events`, event, bearer(TEST_API_KEYS.readOnly))).status,
@@ -353,15 +356,15 @@ describe('balance-checks API (running stack)', () => {
     await untilPhase(id, 'DONE');
     await waitFor(
       async () =>
-        (await stack.env.client.workflow.getHandle(start.body.workflowId).describe()).status.name !==
-        'RUNNING',
+        (await stack.env.client.workflow.getHandle<typeof balanceCheck>(start.body.workflowId).describe())
+          .status.name !== 'RUNNING',
     );
     assert.equal(await signalCount(), 1, 'one signal for two deliveries');
   });
 
   it('a check with no worker: GET and MFA answer 503 within their deadlines, not hang', async () => {
     const workflowId = 'balance-check:test:mx:USR-sandbox:MBR-orphan';
-    const handle = await stack.env.client.workflow.start('balanceCheck', {
+    const handle = await stack.env.client.workflow.start<typeof balanceCheck>('balanceCheck', {
       taskQueue: 'no-worker-polls-this',
       workflowId,
       args: [{ provider: 'mx', resource: { userId: USER, memberId: 'MBR-orphan' } }],

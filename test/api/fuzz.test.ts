@@ -3,16 +3,15 @@
 // client is a stand-in that knows no workflows (malformed requests must never need one; a request that
 // reached `start` would be a 500 and fail the run). Zero 5xx; every 4xx a problem+json naming the issue.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import fc from 'fast-check';
 import { createApp, type ApiDeps } from '../../api/app';
 import { hashApiKey } from '../../api/auth';
 import { encodeCheckId } from '../../api/check-id';
 import { createLogger } from '../../observability/logger';
 import { REGISTRATIONS } from '../../providers/registry';
+import { listenOnLoopback, type TestServer } from '../helpers/http-server';
+import { clientWithNoWorkflows } from '../helpers/no-workflows-client';
 
 const KEY = 'fuzz-key';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -31,32 +30,6 @@ const ENV = {
   SPINWHEEL_SECRET_KEY: 'k',
   SPINWHEEL_WEBHOOK_SECRET: 'fuzz-spinwheel-webhook-secret-0123456789',
 };
-
-/** A Temporal client that has no workflows: every handle call is "not found"; start is a bug. */
-function clientWithNoWorkflows(): Client {
-  const notFound = async () => {
-    throw new WorkflowNotFoundError('not found', 'x', undefined);
-  };
-  const handle = {
-    describe: notFound,
-    signal: notFound,
-    query: notFound,
-    executeUpdate: notFound,
-    cancel: notFound,
-    result: notFound,
-    fetchHistory: notFound,
-  };
-  return {
-    workflow: {
-      getHandle: () => handle,
-      start: async () => {
-        throw new Error('a malformed request reached workflow start');
-      },
-    },
-    withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
-    connection: { workflowService: { getSystemInfo: async () => ({}) } },
-  } as unknown as Client;
-}
 
 interface Sent {
   method: string;
@@ -128,7 +101,9 @@ const someId = fc.oneof(
   fc.string({ maxLength: 500 }).map((s) => `chk_${Buffer.from(s).toString('base64url')}`),
   fc
     .tuple(ascii, fc.uuid(), ascii)
-    .map(([wf, run, caller]) => encodeCheckId({ workflowId: `balance-check:${wf}`, runId: run, callerId: caller })),
+    .map(([wf, run, caller]) =>
+      encodeCheckId({ workflowId: `balance-check:${wf}`, runId: run, callerId: caller }),
+    ),
   fc.uint8Array({ maxLength: 300 }).map((b) => `chk_${Buffer.from(b).toString('base64url')}`),
 );
 const checkPath = someId.map((id) => `/v1/balance-checks/${encodeURIComponent(id)}`);
@@ -283,7 +258,7 @@ const categories: { name: string; numRuns: number; arb: fc.Arbitrary<Sent> }[] =
 ];
 
 describe('fuzz: malformed requests across the API', () => {
-  let server: Server;
+  let server: TestServer;
   let base = '';
   before(async () => {
     const webhookProviders: ApiDeps['webhookProviders'] = {};
@@ -292,18 +267,16 @@ describe('fuzz: malformed requests across the API', () => {
     const app = createApp({
       client: clientWithNoWorkflows(),
       webhookProviders,
-      apiKeys: [{ name: 'fuzz', owner: 'fuzz', sha256: hashApiKey(KEY), scopes: ['read', 'write', 'events'] }],
+      apiKeys: [
+        { name: 'fuzz', owner: 'fuzz', sha256: hashApiKey(KEY), scopes: ['read', 'write', 'events'] },
+      ],
       ratePerMinute: 100_000_000,
       logger: createLogger({ name: 'api', level: 'silent' }),
     });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    base = server.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => server?.close());
 
   it('≥ 10,000 generated malformed requests: zero 5xx, every 4xx a problem naming the issue', async () => {
     let sent = 0;

@@ -3,14 +3,13 @@
 // with Allow; a JSON `null` (or any non-object JSON) body is a 422 problem, not a parser 400; /mfa for
 // an unknown check is 404 like GET, DELETE and /events.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { hashApiKey } from '../../api/auth';
 import { encodeCheckId } from '../../api/check-id';
 import { createLogger } from '../../observability/logger';
+import { listenOnLoopback, type TestServer } from '../helpers/http-server';
+import { clientWithNoWorkflows } from '../helpers/no-workflows-client';
 
 const KEY = 'semantics-key';
 const GHOST = encodeCheckId({
@@ -19,20 +18,8 @@ const GHOST = encodeCheckId({
   callerId: 'first',
 });
 
-function clientWithNoWorkflows(): Client {
-  const notFound = async () => {
-    throw new WorkflowNotFoundError('not found', 'x', undefined);
-  };
-  const handle = { describe: notFound, signal: notFound, executeUpdate: notFound, cancel: notFound };
-  return {
-    workflow: { getHandle: () => handle },
-    withDeadline: <T>(_deadline: number, fn: () => Promise<T>) => fn(),
-    connection: { workflowService: { getSystemInfo: async () => ({}) } },
-  } as unknown as Client;
-}
-
 describe('HTTP semantics', () => {
-  let server: Server;
+  let server: TestServer;
   let base = '';
   before(async () => {
     const app = createApp({
@@ -41,14 +28,10 @@ describe('HTTP semantics', () => {
       apiKeys: [{ name: 'k', owner: 'k', sha256: hashApiKey(KEY), scopes: ['read', 'write', 'events'] }],
       logger: createLogger({ name: 'api', level: 'silent' }),
     });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    base = server.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => server?.close());
 
   const send = async (method: string, path: string, headers: Record<string, string> = {}, body?: string) => {
     const res = await fetch(base + path, { method, headers, body });

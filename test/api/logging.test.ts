@@ -1,20 +1,19 @@
 // JSON logs: one access line per request with its request id; API keys and webhook secrets never appear.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Client } from '@temporalio/client';
 import { createApp } from '../../api/app';
 import { hashApiKey } from '../../api/auth';
 import { createLogger } from '../../observability/logger';
 import { REGISTRATIONS } from '../../providers/registry';
+import { listenOnLoopback, type TestServer } from '../helpers/http-server';
 
 const KEY = 'very-secret-api-key-123';
 const WEBHOOK_PASSWORD = 'very-secret-webhook-password';
 
 describe('API logs', () => {
   const lines: Record<string, unknown>[] = [];
-  let server: Server;
+  let server: TestServer;
   let base = '';
   before(async () => {
     const mx = REGISTRATIONS.mx;
@@ -38,14 +37,10 @@ describe('API logs', () => {
         destination: { write: (line: string) => void lines.push(JSON.parse(line)) },
       }),
     });
-    server = createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server = await listenOnLoopback(app);
+    base = server.url;
   });
-  after(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
+  after(() => server?.close());
 
   it('logs each request with its id and the key name, never the key or a webhook secret', async () => {
     const a = await fetch(`${base}/v1/balance-checks/garbage`, {

@@ -10,6 +10,7 @@ import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { startTestStack, TEST_API_KEYS, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 import { createContractRecorder } from './contract-recorder';
+import type { balanceCheck } from '../../workflows';
 
 const run = promisify(execFile);
 const USER = 'USR-sandbox';
@@ -64,7 +65,7 @@ describe('many callers and tenants (running stack)', () => {
   afterEach(async () => {
     for (const workflowId of started.splice(0))
       await stack.env.client.workflow
-        .getHandle(workflowId)
+        .getHandle<typeof balanceCheck>(workflowId)
         .terminate('test cleanup')
         .catch(() => undefined);
   });
@@ -134,13 +135,15 @@ describe('many callers and tenants (running stack)', () => {
 
     // The last caller leaving cancels the provider wait (on a new refresh: wait for this one to close,
     // or the next caller could still join it in its last moment).
-    await stack.env.client.workflow.getHandle(a.workflowId, a.runId).result();
+    await stack.env.client.workflow.getHandle<typeof balanceCheck>(a.workflowId, a.runId).result();
     const c = await startCheck(mx('MBR-slow'));
     assert.notEqual(c.runId, a.runId);
     const last = await api('DELETE', `/v1/balance-checks/${c.id}`);
     assert.equal(last.status, 202, JSON.stringify(last.body));
-    const run = await stack.env.client.workflow.getHandle(c.workflowId, c.runId).result();
-    assert.equal((run as any).status, 'CANCELED');
+    const run = await stack.env.client.workflow
+      .getHandle<typeof balanceCheck>(c.workflowId, c.runId)
+      .result();
+    assert.equal(run.status, 'CANCELED');
   });
 
   it('another tenant never sees, answers, cancels or relays to a check; it gets its own', async () => {
@@ -174,7 +177,10 @@ describe('many callers and tenants (running stack)', () => {
     // A read-only key of our own tenant reads our check; our check is still waiting, untouched.
     const ours = await view(mine.id, asReadOnly);
     assert.equal(ours.phase, 'WAITING_FOR_MFA');
-    notFound(await api('GET', `/v1/balance-checks/${theirs.id}`, undefined, asReadOnly), 'cross-tenant read-only');
+    notFound(
+      await api('GET', `/v1/balance-checks/${theirs.id}`, undefined, asReadOnly),
+      'cross-tenant read-only',
+    );
     const answered = await api('POST', `${path}/mfa`, { answers: [{ challengeId, value: 'correct' }] });
     assert.equal(answered.status, 200, JSON.stringify(answered.body));
     const done = await until(mine.id, (v) => v.phase === 'DONE');
@@ -190,7 +196,12 @@ describe('many callers and tenants (running stack)', () => {
     assert.equal(again.headers.get('x-balance-check-reused'), 'true');
     assert.equal(again.body.id, mine.id);
     const before = sim.refreshStarts(`${USER}:MBR-connected`);
-    const theirs = await api('POST', '/v1/balance-checks', mx('MBR-connected', { maxAgeSeconds: 600 }), asOther);
+    const theirs = await api(
+      'POST',
+      '/v1/balance-checks',
+      mx('MBR-connected', { maxAgeSeconds: 600 }),
+      asOther,
+    );
     assert.equal(theirs.status, 202, 'another owner does not reuse our answer');
     assert.equal(theirs.headers.get('x-balance-check-reused'), null);
     started.push(theirs.body.workflowId);

@@ -7,6 +7,7 @@ import { signMeldWebhook } from '../../providers/meld/signature';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { waitFor } from '../helpers/wait';
 import { createContractRecorder } from './contract-recorder';
+import type { balanceCheck } from '../../workflows';
 
 const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
 
@@ -144,7 +145,10 @@ describe('provider webhooks (running stack)', () => {
     assert.equal(first.status, 204);
     const second = await post('mx', event, mxAuth());
     assert.deepEqual([second.status, second.body], [202, { status: 'duplicate' }]);
-    const handle = stack.env.client.workflow.getHandle(start.body.workflowId, start.body.runId);
+    const handle = stack.env.client.workflow.getHandle<typeof balanceCheck>(
+      start.body.workflowId,
+      start.body.runId,
+    );
     await waitFor(async () => (await handle.describe()).status.name !== 'RUNNING', 30_000);
     const signals = (await handle.fetchHistory()).events!.filter(
       (e) => e.workflowExecutionSignaledEventAttributes,
@@ -159,8 +163,8 @@ describe('provider webhooks (running stack)', () => {
     assert.equal((await post('mx', event, mxAuth())).status, 204);
     await waitFor(
       async () =>
-        (await stack.env.client.workflow.getHandle(next.body.workflowId).describe()).status.name !==
-        'RUNNING',
+        (await stack.env.client.workflow.getHandle<typeof balanceCheck>(next.body.workflowId).describe())
+          .status.name !== 'RUNNING',
       30_000,
     );
     const metrics = await fetch(`${stack.apiUrl}/metrics`).then((r) => r.text());

@@ -7,6 +7,7 @@ import type { BalanceCheckResult } from '../../contracts/balance-check';
 import { MX_SANDBOX_USER } from '../../providers/mx/sandbox';
 import { answerOf, callerIdOf } from './answers';
 import { startTestStack, type TestStack } from './stack';
+import type { balanceCheck } from '../../workflows';
 
 /** What POST /v1/balance-checks answers with 202. */
 export interface StartedCheck {
@@ -30,7 +31,8 @@ export function useMxCheckStack() {
     return current;
   };
   const sim = () => stack().simulators.mx!;
-  const handleOf = (c: StartedCheck) => stack().env.client.workflow.getHandle(c.workflowId, c.runId);
+  const handleOf = (c: StartedCheck) =>
+    stack().env.client.workflow.getHandle<typeof balanceCheck>(c.workflowId, c.runId);
   const resultOf = (c: StartedCheck): Promise<BalanceCheckResult> => answerOf(handleOf(c), callerIdOf(c.id));
   const calls = (operation: string) =>
     sim()

@@ -8,6 +8,8 @@ export interface ScriptedProvider extends BalanceProvider {
   readonly answers: { challengeId: string; value: string }[][];
 }
 
+const SCRIPTED_NOT_UPDATED = { code: 'NOT_UPDATED_BY_REFRESH', message: 'scripted as not updated' };
+
 export function scriptedProvider(opts: {
   statuses: RefreshStatus[];
   balances?: NormalizedBalance[];
@@ -60,7 +62,15 @@ export function scriptedProvider(opts: {
     async listBalances(req) {
       log('listBalances', req.refreshed);
       if (opts.balancesError) throw opts.balancesError;
-      return opts.balances ?? [];
+      // A scripted REALTIME balance is one the provider reports refreshed; a CACHED one says why not.
+      const accounts = (opts.balances ?? []).map((balance) => ({
+        balance,
+        reported:
+          balance.freshness === 'REALTIME'
+            ? ({ updated: true } as const)
+            : { updated: false as const, reason: balance.note ?? SCRIPTED_NOT_UPDATED },
+      }));
+      return { accounts, timestampGranularityMs: 1000 };
     },
   };
 }

@@ -17,6 +17,8 @@ export const TEST_API_KEYS = {
   readOnly: 'test-key-read-only',
   relay: 'test-key-relay',
   limited: 'test-key-limited',
+  /** Another key of the same owner as `full`: its checks join `full`'s refreshes. */
+  sameOwner: 'test-key-same-owner',
   /** A second tenant: it must never see, answer, cancel or relay to the first tenant's checks. */
   otherTenant: 'test-key-other-tenant',
 } as const;
@@ -27,6 +29,12 @@ const TEST_KEY_CONFIG: ApiKey[] = [
     owner: 'test',
     sha256: hashApiKey(TEST_API_KEYS.full),
     scopes: ['read', 'write', 'events'],
+  },
+  {
+    name: 'test-second',
+    owner: 'test',
+    sha256: hashApiKey(TEST_API_KEYS.sameOwner),
+    scopes: ['read', 'write'],
   },
   { name: 'test-read-only', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.readOnly), scopes: ['read'] },
   { name: 'test-relay', owner: 'test', sha256: hashApiKey(TEST_API_KEYS.relay), scopes: ['events'] },

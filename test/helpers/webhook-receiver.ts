@@ -16,6 +16,8 @@ export interface ReceivedEvent {
     challenges?: { id: string; label: string; type: string; options?: unknown[] }[];
     answerBy?: string;
   };
+  /** The whole verified body (type, timestamp, data), as the receiver got it. */
+  body: unknown;
 }
 
 export type Behaviour = { failTimes?: number; status?: number };
@@ -60,7 +62,7 @@ export async function startTestReceiver(secret: string): Promise<TestReceiver> {
         return void res.writeHead(500).end();
       }
       if (behaviour.status !== undefined) return void res.writeHead(behaviour.status).end();
-      if (!byId.has(id)) byId.set(id, { id, path, type: payload.type, data: payload.data });
+      if (!byId.has(id)) byId.set(id, { id, path, type: payload.type, data: payload.data, body: payload });
       res.writeHead(200).end();
     });
   });

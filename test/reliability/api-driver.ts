@@ -8,12 +8,18 @@ import { decodeCheckId } from '../../api/check-id';
 import { SANDBOX_API_KEY } from '../../sandbox/stack';
 import type { CheckRun } from './harness';
 import type { Scenario } from './scenarios';
+import type { balanceCheck } from '../../workflows';
 
 export const RELIABILITY_API_KEY = 'reliability-api-key';
 
 /** The sandbox key (default rate) and the reliability key (10 000 requests/minute). */
 export const RELIABILITY_API_KEYS: ApiKey[] = [
-  { name: 'sandbox', owner: 'sandbox', sha256: hashApiKey(SANDBOX_API_KEY), scopes: ['read', 'write', 'events'] },
+  {
+    name: 'sandbox',
+    owner: 'sandbox',
+    sha256: hashApiKey(SANDBOX_API_KEY),
+    scopes: ['read', 'write', 'events'],
+  },
   {
     name: 'reliability',
     owner: 'sandbox',
@@ -68,7 +74,7 @@ export async function apiCall(
 export interface ApiStarted {
   answer: ApiAnswer;
   /** Set when the API accepted the check (202, or 200 with Prefer: wait). */
-  started?: { run: CheckRun; handle: WorkflowHandle; checkId: string };
+  started?: { run: CheckRun; handle: WorkflowHandle<typeof balanceCheck>; checkId: string };
 }
 
 /** POST /v1/balance-checks for a scenario clone; an accepted check comes back as a CheckRun to drive. */
@@ -107,7 +113,14 @@ export async function startViaApi(
     run.result = answer.body.result;
     run.finishedAt = Date.now();
   }
-  return { answer, started: { run, handle: client.workflow.getHandle(ref.workflowId, ref.runId), checkId } };
+  return {
+    answer,
+    started: {
+      run,
+      handle: client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId),
+      checkId,
+    },
+  };
 }
 
 /** Status code → count. */

@@ -4,6 +4,7 @@
 // service, one API replica or one worker, or restart PostgreSQL; bring it back; answer MFA; every
 // check must reach its scenario's result exactly once (0 lost, 0 stuck, 0 duplicate refreshes).
 import type { WorkflowHandle } from '@temporalio/client';
+import type { balanceCheck } from '../../workflows';
 import { statusQuery } from '../../workflows/definitions';
 import { startViaApi } from './api-driver';
 import type { ReplicaStack } from './cluster-stack';
@@ -73,7 +74,7 @@ export async function runClusterFault(
   const log = opts.log ?? (() => undefined);
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const started: { run: CheckRun; handle: WorkflowHandle }[] = [];
+  const started: { run: CheckRun; handle: WorkflowHandle<typeof balanceCheck> }[] = [];
   for (let i = 0; i < opts.checks; i += 25) {
     const batch = await Promise.all(
       Array.from({ length: Math.min(25, opts.checks - i) }, (_, j) =>

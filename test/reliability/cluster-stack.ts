@@ -24,6 +24,7 @@ import { freePort } from '../../scripts/cluster/config';
 import { sharedCluster } from '../helpers/temporal-env';
 import { providerEventSignal } from '../../workflows/definitions';
 import { RELIABILITY_API_KEY } from './api-driver';
+import type { balanceCheck } from '../../workflows';
 
 export const ROOT = join(__dirname, '..', '..');
 /** 4 requests per minute: the cross-replica rate-limit test. */
@@ -196,7 +197,9 @@ export async function startReplicaStack(
     workDir,
     relayed,
     async signaledEventIds(workflowId, runId) {
-      const history = await stack.client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const history = await stack.client.workflow
+        .getHandle<typeof balanceCheck>(workflowId, runId)
+        .fetchHistory();
       const ids: string[] = [];
       for (const e of history.events ?? []) {
         const signal = e.workflowExecutionSignaledEventAttributes;

@@ -2,6 +2,7 @@
 // served by child workers; SIGKILL one (or all) while checks are refreshing, polling and parked on
 // MFA; start fresh workers; answer MFA; every check must reach its scenario's result exactly once.
 import type { WorkflowHandle } from '@temporalio/client';
+import type { balanceCheck } from '../../workflows';
 import { statusQuery } from '../../workflows/definitions';
 import {
   driveCheck,
@@ -47,7 +48,7 @@ export async function runWorkerCrash(r: ReliabilityEnv, opts: CrashOptions): Pro
     await Promise.all(workers.map((w) => w.ready));
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const started: { run: CheckRun; handle: WorkflowHandle }[] = [];
+    const started: { run: CheckRun; handle: WorkflowHandle<typeof balanceCheck> }[] = [];
     for (let i = 0; i < opts.checks; i += 20) {
       const batch = Array.from({ length: Math.min(20, opts.checks - i) }, (_, j) =>
         startCheck(r.client, r.taskQueue, scenarios[(i + j) % scenarios.length]!, (opts.offset ?? 0) + i + j),

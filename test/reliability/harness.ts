@@ -20,6 +20,7 @@ import { RELIABILITY_API_KEYS } from './api-driver';
 import { answerFor, type Scenario } from './scenarios';
 import { startOrJoinCheck } from '../../api/start-check';
 import { answerOf } from '../helpers/answers';
+import type { balanceCheck } from '../../workflows';
 
 export const ROOT = join(__dirname, '..', '..');
 
@@ -169,7 +170,7 @@ export async function startCheck(
   sc: Scenario,
   n: number | undefined,
   timeouts?: BalanceCheckInput['timeouts'],
-): Promise<{ run: CheckRun; handle: WorkflowHandle }> {
+): Promise<{ run: CheckRun; handle: WorkflowHandle<typeof balanceCheck> }> {
   const input: BalanceCheckInput = {
     provider: sc.provider,
     resource: sc.resource(n),
@@ -185,7 +186,7 @@ export async function startCheck(
       // Started exactly as the API starts checks (conflict policy, search attributes, summaries).
       const ref = await startOrJoinCheck(client, taskQueue, input);
       run.callerId = ref.callerId;
-      return { run, handle: client.workflow.getHandle(ref.workflowId, ref.runId) };
+      return { run, handle: client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId) };
     } catch (err) {
       if (attempt > 60) throw err;
       await sleep(500);
@@ -197,7 +198,7 @@ export async function startCheck(
 export async function driveCheck(
   client: Client,
   run: CheckRun,
-  handle: WorkflowHandle,
+  handle: WorkflowHandle<typeof balanceCheck>,
   deadlineMs = 240_000,
   answerGate?: Promise<void>,
 ): Promise<CheckRun> {

@@ -13,17 +13,9 @@ import type {
   StatusAndBalances,
 } from '../../contracts/provider';
 import { scriptedProvider } from '../helpers/scripted-provider';
+import { depositoryBalance } from '../helpers/balances';
 
-const balance = (accountId: string): NormalizedBalance => ({
-  accountId,
-  kind: 'DEPOSITORY',
-  currency: 'USD',
-  current: 100,
-  available: 90,
-  limit: null,
-  asOf: null,
-  freshness: 'REALTIME',
-});
+const balance = (accountId: string) => depositoryBalance(accountId);
 const ref = {
   provider: 'mx' as const,
   resource: { userId: 'U', memberId: 'M' },

@@ -10,6 +10,7 @@ import {
   rateLimitByKey,
   type RateLimiter,
 } from '../../api/rate-limit';
+import type { SharedRateLimiter } from '../../api/state/types';
 
 const clock = () => {
   let t = 5_000_000;
@@ -82,10 +83,10 @@ describe('rate-limit middleware', () => {
     scopes: ['read'],
     ...over,
   });
-  function call(handler: ReturnType<typeof rateLimitByKey>, apiKey: ApiKey) {
+  async function call(handler: ReturnType<typeof rateLimitByKey>, apiKey: ApiKey) {
     let nextCalls = 0;
     try {
-      void handler(
+      await handler(
         {} as Request,
         { locals: { apiKey } } as unknown as Response,
         (() => nextCalls++) as NextFunction,
@@ -96,7 +97,7 @@ describe('rate-limit middleware', () => {
       return { nextCalls, problem: err };
     }
   }
-  it("limits each key by its own rate, else the app default, keyed by the key's name", () => {
+  it("limits each key by its own rate, else the app default, keyed by the key's name", async () => {
     const seen: [string, number][] = [];
     const limiter: RateLimiter = {
       take: (k, perMinute) => {
@@ -105,16 +106,16 @@ describe('rate-limit middleware', () => {
       },
     };
     const handler = rateLimitByKey(limiter, 120);
-    assert.equal(call(handler, key()).nextCalls, 1);
-    assert.equal(call(handler, key({ name: 'relay', ratePerMinute: 6000 })).nextCalls, 1);
+    assert.equal((await call(handler, key())).nextCalls, 1);
+    assert.equal((await call(handler, key({ name: 'relay', ratePerMinute: 6000 }))).nextCalls, 1);
     assert.deepEqual(seen, [
       ['backend', 120],
       ['relay', 6000],
     ]);
   });
-  it('answers 429 with Retry-After in whole seconds when the key is over its rate', () => {
+  it('answers 429 with Retry-After in whole seconds when the key is over its rate', async () => {
     const handler = rateLimitByKey({ take: () => ({ ok: false, retryAfterSeconds: 7 }) }, 60);
-    const { nextCalls, problem } = call(handler, key());
+    const { nextCalls, problem } = await call(handler, key());
     assert.equal(nextCalls, 0);
     assert.deepEqual(problem?.problem, {
       type: 'https://balance-check.dev/problems/rate-limited',
@@ -123,5 +124,18 @@ describe('rate-limit middleware', () => {
       detail: 'Retry after 7 s',
     });
     assert.deepEqual(problem?.headers, { 'Retry-After': '7' });
+  });
+  it('awaits a shared (asynchronous) limiter the same way: next only when it grants, else the same 429', async () => {
+    let grant = true;
+    const shared: SharedRateLimiter = {
+      take: async () => (grant ? { ok: true } : { ok: false, retryAfterSeconds: 3 }),
+    };
+    const handler = rateLimitByKey(shared, 60);
+    assert.deepEqual(await call(handler, key()), { nextCalls: 1 });
+    grant = false;
+    const refused = await call(handler, key());
+    assert.equal(refused.nextCalls, 0);
+    assert.equal(refused.problem?.problem.status, 429);
+    assert.deepEqual(refused.problem?.headers, { 'Retry-After': '3' });
   });
 });

@@ -1,8 +1,6 @@
 // MeldClient against the in-process Meld simulator, with a local webhook receiver that verifies
 // signatures over the raw body the way the API route must.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
@@ -12,6 +10,7 @@ import { MELD_ASSUMPTIONS } from '../../providers/meld/assumptions';
 import { MELD_SANDBOX_CUSTOMER, MELD_SANDBOX_LARGE_CUSTOMER } from '../../providers/meld/sandbox';
 import { startMeldSimulator, type RunningMeldSimulator } from '../../providers/meld/simulator';
 import { verifyMeldWebhook } from '../../providers/meld/signature';
+import { listenOnLoopback, type TestServer } from '../helpers/http-server';
 
 const API_KEY = 'sb-meld-key';
 const SECRET = 'meld-profile-secret';
@@ -26,10 +25,10 @@ interface Received {
 }
 
 let sim: RunningMeldSimulator;
-let sink: Server;
+let sink: TestServer;
 let received: Received[] = [];
 
-async function startSink(): Promise<{ server: Server; url: string }> {
+async function startSink(): Promise<{ server: TestServer; url: string }> {
   const app = express();
   app.post('/webhooks/meld', express.raw({ type: '*/*' }), (req, res) => {
     const rawBody = req.body as Buffer;
@@ -42,10 +41,8 @@ async function startSink(): Promise<{ server: Server; url: string }> {
     });
     res.status(check.ok ? 204 : 401).end();
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/meld` };
+  const server = await listenOnLoopback(app);
+  return { server, url: `${server.url}/webhooks/meld` };
 }
 
 const client = (over: Partial<ConstructorParameters<typeof MeldClient>[0]> = {}) =>
@@ -96,8 +93,7 @@ before(async () => {
 });
 after(async () => {
   await sim.close();
-  sink.closeAllConnections();
-  await new Promise((r) => sink.close(r));
+  await sink.close();
 });
 beforeEach(() => {
   sim.reset();
@@ -186,8 +182,7 @@ void describe('MeldClient ↔ Meld simulator', () => {
         'verified against PUBLIC_URL',
       );
     } finally {
-      local.server.closeAllConnections();
-      local.server.close();
+      await local.server.close();
     }
   });
 

@@ -7,6 +7,7 @@ import { MeldClient } from '../../providers/meld/client';
 import { createMeldProvider, MELD_POLLING } from '../../providers/meld/provider';
 import { MELD_SANDBOX_CUSTOMER } from '../../providers/meld/sandbox';
 import { startMeldSimulator, type RunningMeldSimulator } from '../../providers/meld/simulator';
+import { readBalances } from '../../activities';
 
 const API_KEY = 'sb-meld-key';
 let sim: RunningMeldSimulator;
@@ -59,7 +60,7 @@ void describe('Meld provider', () => {
     const { status, states } = await pollUntilSettled(refOf('meld-conn-active', s));
     assert.equal(states[0], 'RUNNING');
     assert.equal(status.state, 'SUCCEEDED');
-    const balances = await provider.listBalances({ ...refOf('meld-conn-active', s), refreshed: true });
+    const balances = await readBalances(provider, { ...refOf('meld-conn-active', s), refreshed: true });
     const byId = new Map(balances.map((b) => [b.accountId, b]));
     assert.deepEqual(
       [
@@ -122,10 +123,10 @@ void describe('Meld provider', () => {
       status = await provider.readRefreshStatus(ref);
     }
     assert.equal(status.state, 'SUCCEEDED');
-    const all = await provider.listBalances({ ...ref, refreshed: true });
+    const all = await readBalances(provider, { ...ref, refreshed: true });
     assert.equal(all.length, 4);
     assert.ok(all.every((b) => b.accountId !== 'meld-acct-active-savings' && b.freshness === 'REALTIME'));
-    const named = await provider.listBalances({
+    const named = await readBalances(provider, {
       ...ref,
       accountIds: ['meld-acct-active-savings'],
       refreshed: true,
@@ -210,13 +211,13 @@ void describe('Meld provider', () => {
       refreshId: 'r',
       startedAt: new Date().toISOString(),
     } as RefreshStart);
-    const [b] = await providerWith().listBalances({ ...ref, refreshed: false, withPending: true });
+    const [b] = await readBalances(providerWith(), { ...ref, refreshed: false, withPending: true });
     assert.ok(b);
     assert.deepEqual(
       [b.current, b.available, b.pending, b.freshness, b.note?.code],
       [100000, null, 1479, 'CACHED', 'NOT_REFRESHED'],
     );
-    const [noPending] = await providerWith().listBalances({ ...ref, refreshed: false });
+    const [noPending] = await readBalances(providerWith(), { ...ref, refreshed: false });
     assert.equal(noPending?.pending, undefined, 'pending is only read when asked');
   });
 
@@ -225,7 +226,7 @@ void describe('Meld provider', () => {
     const ref = refOf('meld-conn-active', { refreshId: 'r', startedAt: future } as RefreshStart, [
       'meld-acct-active-card',
     ]);
-    const balances = await providerWith().listBalances({ ...ref, refreshed: true });
+    const balances = await readBalances(providerWith(), { ...ref, refreshed: true });
     assert.deepEqual(
       balances.map((b) => [b.accountId, b.freshness, b.note?.code]),
       [['meld-acct-active-card', 'CACHED', 'NOT_UPDATED_BY_REFRESH']],

@@ -1,7 +1,5 @@
 // MFA flows and webhook delivery, client against the in-process simulator with a local webhook sink.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import express from 'express';
 import { MxClient } from '../../providers/mx/client';
@@ -10,13 +8,14 @@ import { startMxSimulator, type RunningMxSimulator } from '../../providers/mx/si
 import { MX_RETRY_GAPS_MS } from '../../providers/mx/simulator/webhooks';
 import { translateMxWebhook, verifyMxWebhookAuth } from '../../providers/mx/webhook';
 import { memberStatusWaiters, rejects, waitForValue } from '../helpers/mx-simulator';
+import { listenOnLoopback, type TestServer } from '../helpers/http-server';
 
 const AUTH = { clientId: 'client-1', apiKey: 'key-1' };
 const HOOK_AUTH = { username: 'hook', password: 'hook-pass' };
 const U = MX_SANDBOX_USER;
 
 let sim: RunningMxSimulator;
-let sink: { server: Server; url: string; received: { auth?: string; body: unknown }[] };
+let sink: { server: TestServer; url: string; received: { auth?: string; body: unknown }[] };
 let client: MxClient;
 
 async function startSink() {
@@ -27,10 +26,8 @@ async function startSink() {
     received.push({ auth: req.get('authorization'), body: req.body });
     res.status(204).end();
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/mx`, received };
+  const server = await listenOnLoopback(app);
+  return { server, url: `${server.url}/webhooks/mx`, received };
 }
 
 const { until, settled } = memberStatusWaiters(() => client);
@@ -49,7 +46,7 @@ before(async () => {
 });
 after(async () => {
   await sim.close();
-  await new Promise((r) => sink.server.close(r));
+  await sink.server.close();
 });
 beforeEach(() => {
   sim.reset();

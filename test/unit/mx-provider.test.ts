@@ -11,6 +11,7 @@ import {
   type MxSimulatorOptions,
   type RunningMxSimulator,
 } from '../../providers/mx/simulator';
+import { readBalances } from '../../activities';
 
 const AUTH = { clientId: 'client-1', apiKey: 'key-1' };
 const base: MxSimulatorOptions = { ...AUTH, timeScale: 0.05, throttle: { max: 1000, windowMs: 60_000 } };
@@ -108,7 +109,7 @@ void describe('refresh', () => {
       );
       assert.equal(strict.refreshStarts(`${MX_SANDBOX_USER}:MBR-connected`), 1, 'no second job');
       assert.equal((await p.readRefreshStatus(again)).state, 'SUCCEEDED', 'first read, no waiting');
-      const balances = await p.listBalances({ ...again, refreshed: true });
+      const balances = await readBalances(p, { ...again, refreshed: true });
       assert.ok(
         balances.every((b) => b.freshness === 'REALTIME'),
         'accounts from the last job are not flagged stale',
@@ -191,7 +192,7 @@ void describe('listBalances', () => {
   void test('REALTIME after a refresh, exact minor units, closed accounts left out', async () => {
     const ref = await refresh(mx, 'MBR-connected');
     await pollUntil(mx, ref, finished);
-    const balances = await mx.listBalances({ ...ref, refreshed: true });
+    const balances = await readBalances(mx, { ...ref, refreshed: true });
     assert.equal(balances.length, 22);
     assert.ok(!balances.some((b) => b.accountId === 'ACT-connected-closed'));
     assert.ok(balances.every((b) => b.freshness === 'REALTIME'));
@@ -222,7 +223,7 @@ void describe('listBalances', () => {
   void test('accountIds filter, pending for accounts without available_balance', async () => {
     const ref = await refresh(mx, 'MBR-challenge');
     const ids = ['ACT-challenge-checking', 'ACT-challenge-checking-pending'];
-    const balances = await mx.listBalances({ ...ref, accountIds: ids, refreshed: false, withPending: true });
+    const balances = await readBalances(mx, { ...ref, accountIds: ids, refreshed: false, withPending: true });
     assert.deepEqual(
       balances.map((b) => b.accountId),
       ids,
@@ -234,7 +235,7 @@ void describe('listBalances', () => {
   void test('not refreshed → CACHED with the given reasons', async () => {
     const ref = await refresh(mx, 'MBR-slow');
     const reason = { code: 'REFRESH_TIMEOUT', message: 'too slow' };
-    const balances = await mx.listBalances({
+    const balances = await readBalances(mx, {
       ...ref,
       refreshed: false,
       cachedReasons: [{ accountId: '*', reason }],
@@ -257,7 +258,7 @@ void describe('listBalances', () => {
         { status: 200 },
       );
     const p = createMxProvider(new MxClient({ baseUrl: 'http://mx.invalid', ...AUTH, fetch: fake }));
-    const balances = await p.listBalances({
+    const balances = await readBalances(p, {
       provider: 'mx',
       resource: resource('MBR-x'),
       refreshId: 'r',

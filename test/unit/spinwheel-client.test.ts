@@ -1,7 +1,5 @@
 // Spinwheel client and provider against the in-process simulator (first card settles after 200 ms), with a local webhook sink.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import express from 'express';
@@ -18,13 +16,15 @@ import {
 import { startSpinwheelSimulator, type RunningSpinwheelSimulator } from '../../providers/spinwheel/simulator';
 import { translateSpinwheelWebhook, verifySpinwheelWebhook } from '../../providers/spinwheel/webhook';
 import type { RunningSimulator } from '../../providers/simulator-kit';
+import { readBalances } from '../../activities';
+import { listenOnLoopback, type TestServer } from '../helpers/http-server';
 
 const SECRET = 'sk_test_spinwheel';
 const HOOK = { name: 'x-spinwheel-secret', value: 'whsec-shared' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let sim: RunningSimulator;
-let sink: Server;
+let sink: TestServer;
 let sinkUrl: string;
 const received: { headers: Record<string, string | string[] | undefined>; body: unknown }[] = [];
 
@@ -75,10 +75,8 @@ before(async () => {
     received.push({ headers: req.headers, body: req.body as unknown });
     res.status(204).end();
   });
-  sink = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}/webhooks/spinwheel`;
+  sink = await listenOnLoopback(app);
+  sinkUrl = `${sink.url}/webhooks/spinwheel`;
   sim = await startSpinwheelSimulator({
     secretKey: SECRET,
     webhookSecretHeader: HOOK,
@@ -89,8 +87,7 @@ before(async () => {
 
 after(async () => {
   await sim.close();
-  sink.closeAllConnections();
-  await new Promise((r) => sink.close(r));
+  await sink.close();
 });
 
 beforeEach(() => {
@@ -223,7 +220,7 @@ void describe('Spinwheel provider', () => {
     // With and without the workflow's cachedReasons the provider must agree (it re-reads the item statuses).
     for (const reasons of [cachedReasons, undefined]) {
       const balances = new Map(
-        (await p.listBalances({ ...ref, refreshed: true, cachedReasons: reasons })).map((b) => [
+        (await readBalances(p, { ...ref, refreshed: true, cachedReasons: reasons })).map((b) => [
           b.accountId,
           b,
         ]),
@@ -300,7 +297,7 @@ void describe('Spinwheel provider', () => {
       ['NOT_REFRESHABLE', 'NO_ELIGIBLE_ACCOUNTS', one.reason?.retryAt],
     );
     assert.equal(sim.refreshStarts(SW_USER_SANDBOX), 0);
-    const cached = await provider().listBalances({
+    const cached = await readBalances(provider(), {
       provider: 'spinwheel',
       resource,
       refreshId: 'k-n1',
@@ -416,7 +413,7 @@ void describe('Spinwheel documented path and the guesses on the wire', () => {
       status.failedAccounts?.map((f) => [f.accountId, f.reason.code]),
       [[SW_CARD.refreshFails, 'REFRESH_NOT_CONFIRMED']],
     );
-    const balances = await p.listBalances({ ...ref, refreshed: true, cachedReasons: status.failedAccounts });
+    const balances = await readBalances(p, { ...ref, refreshed: true, cachedReasons: status.failedAccounts });
     const byId = new Map(balances.map((b) => [b.accountId, b]));
     assert.equal(byId.get(SW_CARD.supported)?.freshness, 'REALTIME');
     assert.equal(byId.get(SW_CARD.supported)?.current, 101);
@@ -463,7 +460,7 @@ void describe('Spinwheel documented path and the guesses on the wire', () => {
       );
       assert.equal(status.state, 'SUCCEEDED');
       assert.equal(c.usesStatusEndpoint, false);
-      const balances = await p.listBalances({ ...ref, refreshed: true });
+      const balances = await readBalances(p, { ...ref, refreshed: true });
       assert.equal(balances[0]?.freshness, 'REALTIME');
       assert.deepEqual(
         statusCalls().map((x) => x.status),

@@ -7,18 +7,17 @@ import { relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { ESLint } from 'eslint';
+import { quietBundlerLogger } from '../../observability/quiet-logger';
 import { WORKFLOWS_PATH } from '../../worker/create-worker';
 
 const ROOT = process.cwd();
-const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
 /** Project files (not node_modules) in the workflow bundle, relative to the repository root. */
 async function bundledProjectFiles(): Promise<string[]> {
   const files = new Set<string>();
   await bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
-    logger: quietLogger,
+    logger: quietBundlerLogger,
     webpackConfigHook: (config) => {
       config.plugins = [
         ...(config.plugins ?? []),

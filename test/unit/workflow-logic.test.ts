@@ -1,8 +1,7 @@
-// Pure parts of the workflow: poll schedule, event acceptance/staleness, freshness marking.
+// Pure parts of the workflow: poll schedule, event acceptance/staleness, callers (freshness: freshness.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { markFreshness } from '../../activities';
-import type { NormalizedBalance, ProviderEvent } from '../../contracts/balance-check';
+import type { ProviderEvent } from '../../contracts/balance-check';
 import { CheckState, EVENT_SKEW_MS } from '../../workflows/check-state';
 import { pollDelayMs, pollSchedule } from '../../workflows/poll-schedule';
 
@@ -212,30 +211,5 @@ describe('CheckState callers', () => {
     assert.equal(s.view('c1').result?.status, 'CANCELED');
     assert.deepEqual(s.view('c1').result?.balances, []);
     assert.equal(s.view('c2').result, null);
-  });
-});
-
-describe('markFreshness', () => {
-  const b = (accountId: string): NormalizedBalance => ({
-    accountId,
-    kind: 'DEPOSITORY',
-    currency: 'USD',
-    current: 100,
-    available: 90,
-    limit: null,
-    asOf: null,
-    freshness: 'REALTIME',
-  });
-  it('is REALTIME only for refreshed accounts without a reason', () => {
-    const reason = { code: 'REFRESH_EXHAUSTED', message: 'later', retryAt: '2026-11-22T00:00:00Z' };
-    const out = markFreshness([b('a'), b('b')], true, [{ accountId: 'b', reason }]);
-    assert.equal(out[0]?.freshness, 'REALTIME');
-    assert.equal(out[1]?.freshness, 'CACHED');
-    assert.deepEqual(out[1]?.note, reason);
-  });
-  it("marks everything CACHED when the refresh did not succeed, '*' giving the reason to all", () => {
-    const reason = { code: 'PROVIDER_DENIED', message: 'denied' };
-    const out = markFreshness([b('a'), b('b')], false, [{ accountId: '*', reason }]);
-    assert.ok(out.every((x) => x.freshness === 'CACHED' && x.note?.code === 'PROVIDER_DENIED'));
   });
 });

@@ -78,11 +78,13 @@ describe('production build (Dockerfile stages played here; dist/ started with no
     provider: 'mx',
     resource: { userId: MX_SANDBOX_USER, memberId },
   });
-  /** Checks started through the compiled API belong to its key's owner (`dist`). */
   /** The activities that read balances (a status read that finds the refresh done reads them too). */
   const BALANCE_READS = ['listBalances', 'readStatusAndBalances'];
+  /** Checks started through the compiled API belong to its key's owner (`dist`). */
   const handleFor = (memberId: string) =>
-    client.workflow.getHandle(balanceCheckWorkflowId('mx', mxInput(memberId).resource, 'dist'));
+    client.workflow.getHandle<typeof balanceCheck>(
+      balanceCheckWorkflowId('mx', mxInput(memberId).resource, 'dist'),
+    );
 
   before(async () => {
     root = mkdtempSync(path.join(tmpdir(), 'balance-check-dist-'));
@@ -315,7 +317,7 @@ describe('production build (Dockerfile stages played here; dist/ started with no
     await parked.executeUpdate(answerChallengesUpdate, {
       args: [{ answers: [{ challengeId: MX_SANDBOX_CHALLENGES.text.guid, value: 'correct' }] }],
     });
-    const mfaResult = (await parked.result()) as BalanceCheckResult;
+    const mfaResult = await parked.result();
     assert.equal(mfaResult.status, 'COMPLETED', JSON.stringify(mfaResult.reason));
   });
 });

@@ -18,23 +18,28 @@ import type { deliverCallback } from '../../workflows/deliver-callback';
 import { startTestStack, TEST_API_KEYS, type TestStack } from '../helpers/stack';
 import { startTestReceiver, type ReceivedEvent, type TestReceiver } from '../helpers/webhook-receiver';
 import { waitFor } from '../helpers/wait';
+import { callbackContract } from '../helpers/callback-contract';
 import { installWorkerRuntime } from '../../observability/worker-telemetry';
 import { freePort } from '../../scripts/dev-server';
 import { CALLBACK_DELIVERIES } from '../../contracts/callbacks';
 
 const NEW_SECRET = 'whsec_2xwOc3QmPEPPex6lmRJ8lypJLtKoAqcx';
 const OLD_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+/** The secret of a second key of the same owner: only its own receiver can verify its events. */
+const SECOND_KEY_SECRET = 'whsec_MGkrVtXFiUK7Osl9CHUox9FcYr1BdPiZ';
 const mx = (memberId: string, extra: Record<string, unknown> = {}) => ({
   provider: 'mx',
   resource: { userId: MX_SANDBOX_USER, memberId },
   ...extra,
 });
 const asOther = { authorization: `Bearer ${TEST_API_KEYS.otherTenant}` };
+const asSecondKey = { authorization: `Bearer ${TEST_API_KEYS.sameOwner}` };
 
 describe('outbound callbacks (Standard Webhooks, delivered by Temporal)', () => {
   let stack: TestStack;
   let receiver: TestReceiver;
   let oldReceiver: TestReceiver;
+  let secondKeyReceiver: TestReceiver;
   let deadUrl: string;
   let workerMetricsUrl = '';
 
@@ -45,6 +50,7 @@ describe('outbound callbacks (Standard Webhooks, delivered by Temporal)', () => 
     workerMetricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     receiver = await startTestReceiver(NEW_SECRET);
     oldReceiver = await startTestReceiver(OLD_SECRET);
+    secondKeyReceiver = await startTestReceiver(SECOND_KEY_SECRET);
     // A port that was just closed: connections are refused (a receiver that is down).
     const probe = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => probe.once('listening', r));
@@ -55,9 +61,14 @@ describe('outbound callbacks (Standard Webhooks, delivered by Temporal)', () => 
         'test/test-full': { allow: [`${receiver.url}/`, `${oldReceiver.url}/`, `${deadUrl}/`] },
         // The other tenant names no URL: every check of its key goes to its configured endpoint.
         'other/other-full': { url: `${receiver.url}/other-default`, allow: [] },
+        'test/test-second': { allow: [`${secondKeyReceiver.url}/`] },
       },
       // Rotation: two valid secrets, two signatures on every delivery.
-      secrets: { 'test/test-full': [NEW_SECRET, OLD_SECRET], 'other/other-full': [NEW_SECRET] },
+      secrets: {
+        'test/test-full': [NEW_SECRET, OLD_SECRET],
+        'other/other-full': [NEW_SECRET],
+        'test/test-second': [SECOND_KEY_SECRET],
+      },
       production: false,
       allowPrivateHosts: [],
       retry: { initialMs: 100, maxMs: 400, forMs: 120_000 },
@@ -69,6 +80,7 @@ describe('outbound callbacks (Standard Webhooks, delivered by Temporal)', () => 
     await stack?.stop();
     await receiver?.close();
     await oldReceiver?.close();
+    await secondKeyReceiver?.close();
   });
 
   async function start(body: unknown, headers?: Record<string, string>) {
@@ -185,12 +197,78 @@ describe('outbound callbacks (Standard Webhooks, delivered by Temporal)', () => 
       '/timed-out balance_check.timed_out',
     ]);
     assert.ok(receiver.deliveries.every((d) => d.verified));
+    // The OpenAPI document's `webhooks` describe every payload receivers got.
+    const contract = callbackContract();
+    for (const e of [...receiver.events(), ...oldReceiver.events()])
+      assert.deepEqual(contract(e.body), [], `${e.path} ${e.type}`);
     assert.ok(
       receiver.deliveries.filter((d) => d.path !== '/other-default').every((d) => d.signatures === 2),
       'a key with two secrets signs with both',
     );
     const report = await delivery(completed.id).result();
     assert.deepEqual([report.outcome, report.attempts], ['DELIVERED', 1]);
+  });
+
+  it('two API keys of one owner on one refresh: each caller gets its own events once, at its own URL, signed with its key', async () => {
+    stack.simulators.mx!.reset();
+    const first = await start(
+      mx('MBR-challenge', { callbackUrl: `${receiver.url}/first-key`, timeouts: { mfaSeconds: 60 } }),
+    );
+    const [challenged] = await untilEvents(receiver, '/first-key', 1);
+    const second = await start(
+      mx('MBR-challenge', {
+        callbackUrl: `${secondKeyReceiver.url}/second-key`,
+        accountIds: ['ACT-challenge-checking'],
+      }),
+      asSecondKey,
+    );
+    assert.equal(second.workflowId, first.workflowId, 'the second key joined the owner’s refresh');
+    assert.notEqual(second.id, first.id);
+    const [secondChallenged] = await untilEvents(secondKeyReceiver, '/second-key', 1);
+    assert.equal(secondChallenged!.type, 'balance_check.action_required');
+    assert.equal(secondChallenged!.data.checkId, second.id);
+    const answered = await stack.api('POST', `/v1/balance-checks/${first.id}/mfa`, {
+      answers: [{ challengeId: challenged!.data.challenges![0]!.id, value: 'correct' }],
+    });
+    assert.equal(answered.status, 200, JSON.stringify(answered.body));
+
+    const firstAnswer = await answerOf(first.id);
+    const secondAnswer = await answerOf(second.id, asSecondKey);
+    const firstEvents = await untilEvents(receiver, '/first-key', 2);
+    const secondEvents = await untilEvents(secondKeyReceiver, '/second-key', 2);
+    // Each delivery workflow has finished: nothing more can arrive.
+    for (const id of [first.id, second.id]) {
+      assert.equal((await delivery(id, 'action_required.1').result()).outcome, 'DELIVERED');
+      assert.equal((await delivery(id).result()).outcome, 'DELIVERED');
+    }
+    for (const [events, check, answer] of [
+      [firstEvents, first, firstAnswer],
+      [secondEvents, second, secondAnswer],
+    ] as const) {
+      assert.deepEqual(
+        events.map((e) => [e.type, e.data.checkId]),
+        [
+          ['balance_check.action_required', check.id],
+          ['balance_check.completed', check.id],
+        ],
+      );
+      assert.deepEqual(events[1]!.data.answer, answer, 'the caller’s own answer');
+    }
+    assert.deepEqual(
+      secondAnswer.balances.map((b: { accountId: string }) => b.accountId),
+      ['ACT-challenge-checking'],
+    );
+    assert.ok(firstAnswer.balances.length > 1, 'the first caller asked for every account');
+    // Exactly once: one delivery per event (no retries were needed), none to the other caller's URL.
+    assert.equal(receiver.deliveries.filter((d) => d.path === '/first-key').length, 2);
+    assert.deepEqual(
+      secondKeyReceiver.deliveries.map((d) => [d.path, d.verified, d.signatures]),
+      [
+        ['/second-key', true, 1],
+        ['/second-key', true, 1],
+      ],
+      'signed with the second key’s own secret only',
+    );
   });
 
   it('a receiver that fails 5 times gets the event on the 6th attempt (same webhook-id every time)', async () => {

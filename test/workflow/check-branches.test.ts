@@ -2,6 +2,7 @@
 // the workflow's branches (start outcomes, failure confirmations, events, deadline, cancel).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import {
@@ -12,12 +13,12 @@ import {
   type ProviderEvent,
 } from '../../contracts/balance-check';
 import { ProviderErrorType } from '../../contracts/provider-errors';
-import { createBalanceCheckWorker } from '../../worker/create-worker';
 import type { balanceCheck } from '../../workflows';
 import { answerFor } from '../../workflows/answers';
 import { providerEventSignal, statusQuery } from '../../workflows/definitions';
 import { scriptedProvider, type ScriptedProvider } from '../helpers/scripted-provider';
-import { startDevServer, workflowBundle } from '../helpers/temporal-env';
+import { withScriptedWorker } from '../helpers/scripted-worker';
+import { startDevServer } from '../helpers/temporal-env';
 import { waitFor } from '../helpers/wait';
 
 const balance = (accountId: string): NormalizedBalance => ({
@@ -46,19 +47,10 @@ describe('runCheck branches (scripted provider, real dev server)', () => {
   async function check(
     provider: ScriptedProvider,
     extra: Partial<BalanceCheckInput> = {},
-    during?: (
-      handle: Awaited<ReturnType<TestWorkflowEnvironment['client']['workflow']['start']>>,
-    ) => Promise<void>,
+    during?: (handle: WorkflowHandle<typeof balanceCheck>) => Promise<void>,
   ): Promise<BalanceCheckResult> {
     const taskQueue = `branches-${++n}`;
-    const worker = await createBalanceCheckWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      providers: { mx: provider },
-      workflowBundle: await workflowBundle(),
-    });
-    return worker.runUntil(async () => {
+    return withScriptedWorker(env, provider, taskQueue, async () => {
       const handle = await env.client.workflow.start<typeof balanceCheck>('balanceCheck', {
         taskQueue,
         workflowId: `branches-${n}`,

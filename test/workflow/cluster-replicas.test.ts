@@ -13,6 +13,7 @@ import {
 } from '../reliability/cluster-stack';
 import { driveCheck, tally, type CheckRun } from '../reliability/harness';
 import { SCENARIOS, scenario } from '../reliability/scenarios';
+import type { balanceCheck } from '../../workflows';
 
 describe('cluster: two API replicas and two workers behave as one', { timeout: 480_000 }, () => {
   let s: ReplicaStack;
@@ -131,7 +132,11 @@ describe('cluster: two API replicas and two workers behave as one', { timeout: 4
 
     let signals = 0;
     const earlierRefs = earlier.map((id) => decodeCheckId(id)!);
-    await Promise.all(earlierRefs.map((r) => s.client.workflow.getHandle(r.workflowId, r.runId).result()));
+    await Promise.all(
+      earlierRefs.map((r) =>
+        s.client.workflow.getHandle<typeof balanceCheck>(r.workflowId, r.runId).result(),
+      ),
+    );
     for (const workflowId of [
       ...started.map((x) => x.handle.workflowId),
       ...earlierRefs.map((r) => r.workflowId),

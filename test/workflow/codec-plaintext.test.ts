@@ -19,6 +19,7 @@ import { finishSignal, receivedQuery, recordSignal, recordSignals } from '../fix
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { startDevServer } from '../helpers/temporal-env';
 import { waitFor } from '../helpers/wait';
+import { quietBundlerLogger } from '../../observability/quiet-logger';
 
 const run = promisify(execFile);
 const forged = { eventId: 'forged-1', provider: 'mx', kind: 'REFRESH_COMPLETED' };
@@ -35,11 +36,10 @@ describe('codec: plaintext payloads are rejected in production (real CLI, real d
   const key = { k: randomBytes(32) };
   before(async () => {
     env = await startDevServer();
-    const noop = () => undefined;
     bundle = await bundleWorkflowCode({
       workflowsPath: require.resolve('../fixtures/codec-signal-workflow'),
       failureConverterPath,
-      logger: { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop },
+      logger: quietBundlerLogger,
     });
   });
   after(async () => {

@@ -10,12 +10,12 @@ import {
   type BalanceCheckInput,
   type NormalizedBalance,
 } from '../../contracts/balance-check';
-import { createBalanceCheckWorker } from '../../worker/create-worker';
 import type { balanceCheck } from '../../workflows';
 import { answerFor } from '../../workflows/answers';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
-import { scriptedProvider } from '../helpers/scripted-provider';
-import { startDevServer, workflowBundle } from '../helpers/temporal-env';
+import { scriptedProvider, type ScriptedProvider } from '../helpers/scripted-provider';
+import { withScriptedWorker } from '../helpers/scripted-worker';
+import { startDevServer } from '../helpers/temporal-env';
 import { waitFor } from '../helpers/wait';
 
 const checking: NormalizedBalance = {
@@ -38,20 +38,8 @@ describe('foundation: balanceCheck on the real dev server', () => {
     await env?.teardown();
   });
 
-  async function run<T>(
-    provider: ReturnType<typeof scriptedProvider>,
-    taskQueue: string,
-    fn: () => Promise<T>,
-  ) {
-    const worker = await createBalanceCheckWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      providers: { mx: provider },
-      workflowBundle: await workflowBundle(),
-    });
-    return worker.runUntil(fn());
-  }
+  const run = <T>(provider: ScriptedProvider, taskQueue: string, fn: () => Promise<T>) =>
+    withScriptedWorker(env, provider, taskQueue, fn);
 
   const input = (memberId: string, extra: Partial<BalanceCheckInput> = {}): BalanceCheckInput => ({
     provider: 'mx',
@@ -96,7 +84,7 @@ describe('foundation: balanceCheck on the real dev server', () => {
       afterAnswers: () => [{ state: 'SUCCEEDED', providerStatus: 'CONNECTED' }],
     });
     await run(provider, 'tq-mfa', async () => {
-      const handle = await env.client.workflow.start('balanceCheck', {
+      const handle = await env.client.workflow.start<typeof balanceCheck>('balanceCheck', {
         taskQueue: 'tq-mfa',
         workflowId: 'mfa-logic',
         args: [input('mfa')],
@@ -141,7 +129,7 @@ describe('foundation: balanceCheck on the real dev server', () => {
       ],
     });
     const result = await run(provider, 'tq-mfa-timeout', () =>
-      env.client.workflow.execute('balanceCheck', {
+      env.client.workflow.execute<typeof balanceCheck>('balanceCheck', {
         taskQueue: 'tq-mfa-timeout',
         workflowId: 'mfa-timeout',
         args: [input('mfa-t', { timeouts: { mfaSeconds: 2 } })],

@@ -15,6 +15,7 @@ import type { RunningMeldSimulator } from '../../providers/meld/simulator';
 import { startTestStack, type TestStack } from '../helpers/stack';
 import { answerOf, callerIdOf } from '../helpers/answers';
 import { waitFor } from '../helpers/wait';
+import type { balanceCheck } from '../../workflows';
 
 const CUSTOMER = MELD_SANDBOX_CUSTOMER;
 const key = (connectionId: string) => `${CUSTOMER}:${connectionId}`;
@@ -59,7 +60,7 @@ describe('Meld end to end on the sandbox', () => {
     return {
       id,
       result: (): Promise<BalanceCheckResult> =>
-        answerOf(stack.env.client.workflow.getHandle(workflowId, runId), callerIdOf(id)),
+        answerOf(stack.env.client.workflow.getHandle<typeof balanceCheck>(workflowId, runId), callerIdOf(id)),
     };
   }
 

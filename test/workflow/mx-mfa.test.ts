@@ -17,6 +17,7 @@ import { MX_SANDBOX_CHALLENGES } from '../../providers/mx/sandbox';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
 import { useMxCheckStack, type StartedCheck } from '../helpers/mx-checks';
 import { waitFor } from '../helpers/wait';
+import type { balanceCheck } from '../../workflows';
 
 const USER = 'USR-sandbox';
 const CHALLENGE_KEYS = new Set(['id', 'type', 'label', 'fieldName', 'options', 'imageData']);
@@ -215,7 +216,7 @@ describe('MX MFA end to end (dev server + simulator + API)', () => {
       owner: 'test',
     };
     const workflowId = balanceCheckWorkflowId('mx', input.resource, 'test');
-    const handle = await stack().env.client.workflow.start('balanceCheck', {
+    const handle = await stack().env.client.workflow.start<typeof balanceCheck>('balanceCheck', {
       taskQueue: TASK_QUEUE,
       workflowId,
       args: [input],

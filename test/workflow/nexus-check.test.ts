@@ -3,10 +3,7 @@
 // the check belongs to the caller namespace (the owner).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
-import { Worker } from '@temporalio/worker';
-import { NEXUS_ENDPOINT } from '../../contracts/nexus';
+import type { Client } from '@temporalio/client';
 import { TASK_QUEUE } from '../../contracts/balance-check';
 import { MX_SANDBOX_USER } from '../../providers/mx/sandbox';
 import { startTestStack, type TestStack } from '../helpers/stack';
@@ -16,46 +13,29 @@ import type { BalanceCheckRun, BalanceCheckState } from '../../contracts/balance
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
 import { checkRefQuery } from '../../workflows/nexus-check';
 import { waitFor } from '../helpers/wait';
-
-const PAYMENTS = 'payments';
+import { PAYMENTS, startPaymentsService, type PaymentsService } from '../helpers/nexus-payments';
 
 describe('Nexus operation balance-check/check', () => {
   let stack: TestStack;
-  let callerWorker: Worker;
-  let running: Promise<void>;
+  let paymentsService: PaymentsService;
   let payments: Client;
 
   before(async () => {
     stack = await startTestStack({ providers: ['mx'] });
-    const { connection } = stack.env;
-    await connection.workflowService.registerNamespace({
-      namespace: PAYMENTS,
-      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    paymentsService = await startPaymentsService(stack.env, {
+      namespace: stack.env.namespace ?? 'default',
+      taskQueue: TASK_QUEUE,
     });
-    await connection.operatorService.createNexusEndpoint({
-      spec: {
-        name: NEXUS_ENDPOINT,
-        target: { worker: { namespace: stack.env.namespace ?? 'default', taskQueue: TASK_QUEUE } },
-      },
-    });
-    callerWorker = await Worker.create({
-      connection: stack.env.nativeConnection,
-      namespace: PAYMENTS,
-      taskQueue: 'payments',
-      workflowsPath: require.resolve('./fixtures/nexus-caller'),
-    });
-    running = callerWorker.run();
-    payments = new Client({ connection, namespace: PAYMENTS });
+    payments = paymentsService.client;
   });
   after(async () => {
-    callerWorker?.shutdown();
-    await running?.catch(() => undefined);
+    await paymentsService?.stop();
     await stack?.stop();
   });
 
   it('a caller workflow in namespace payments gets a COMPLETED result; the check is owned by payments', async () => {
     const result = await payments.workflow.execute<typeof payWithBalanceCheck>('payWithBalanceCheck', {
-      taskQueue: 'payments',
+      taskQueue: PAYMENTS,
       workflowId: `pay-${Date.now()}`,
       args: [
         {
@@ -79,7 +59,7 @@ describe('Nexus operation balance-check/check', () => {
     stack.env.client.workflow.getHandle(`balance-check:${PAYMENTS}:mx:${MX_SANDBOX_USER}:${memberId}`);
   const call = (memberId: string, extra: Partial<NexusCheckInput> = {}) =>
     payments.workflow.start<typeof payWithBalanceCheck>('payWithBalanceCheck', {
-      taskQueue: 'payments',
+      taskQueue: PAYMENTS,
       workflowId: `pay-${memberId}-${Date.now()}`,
       args: [{ provider: 'mx', resource: { userId: MX_SANDBOX_USER, memberId }, ...extra }],
     });
@@ -113,6 +93,24 @@ describe('Nexus operation balance-check/check', () => {
     const result = await caller.result();
     assert.equal(result.status, 'COMPLETED');
     assert.equal(result.mfaRounds, 1);
+  });
+
+  const nexusCheckCount = async () =>
+    (await stack.env.client.workflow.count(`WorkflowType='nexusCheck'`)).count;
+
+  it('a bad question is refused at the operation start (BAD_REQUEST naming the field), no check started', async () => {
+    const before = await nexusCheckCount();
+    const caller = await call('MBR-connected', { requiredAmount: { amount: 100, currency: 'USD' } });
+    const err = await caller.result().then(
+      () => assert.fail('the operation must fail'),
+      (e: Error) => e,
+    );
+    const messages: string[] = [];
+    for (let e: any = err; e; e = e.cause) messages.push(`${e.name}: ${e.message}`);
+    assert.match(messages.join('\n'), /fundingAccountId and requiredAmount go together/, messages.join('\n'));
+    assert.match(messages.join('\n'), /BAD_REQUEST|HandlerError/, messages.join('\n'));
+    // Visibility of the earlier tests' nexusCheck runs has settled; the refused one added none.
+    assert.equal(await nexusCheckCount(), before);
   });
 
   it('canceling the caller withdraws its interest: the refresh only it asked for is canceled', async () => {

@@ -5,12 +5,9 @@
 // and the caller gets its COMPLETED result: one nexusCheck, one check run, one caller — nothing lost or doubled.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, type WorkflowHandle } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
-import { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { CheckRef } from '../../api/check-id';
 import type { BalanceCheckRun, BalanceCheckState } from '../../contracts/balance-check';
-import { NEXUS_ENDPOINT } from '../../contracts/nexus';
 import { MX_SANDBOX_USER } from '../../providers/mx/sandbox';
 import { answerChallengesUpdate, statusQuery } from '../../workflows/definitions';
 import { checkRefQuery } from '../../workflows/nexus-check';
@@ -21,42 +18,23 @@ import {
   type ReliabilityEnv,
 } from '../reliability/harness';
 import { waitFor } from '../helpers/wait';
+import { PAYMENTS, startPaymentsService, type PaymentsService } from '../helpers/nexus-payments';
 import type { payWithBalanceCheck } from './fixtures/nexus-caller';
-
-const PAYMENTS = 'payments';
 const MEMBER = 'MBR-challenge';
 
 describe('Nexus operation: the handler-side worker is SIGKILLed mid-operation', () => {
   let r: ReliabilityEnv;
-  let payments: Client;
-  let callerWorker: Worker;
-  let callerRunning: Promise<void>;
+  let paymentsService: PaymentsService;
   const workers: ChildWorker[] = [];
 
   before(async () => {
     r = await startReliabilityEnv({ timeScale: 1 });
-    const { connection } = r.env;
-    await connection.workflowService.registerNamespace({
-      namespace: PAYMENTS,
-      workflowExecutionRetentionPeriod: msToTs('1 day'),
-    });
-    await connection.operatorService.createNexusEndpoint({
-      spec: { name: NEXUS_ENDPOINT, target: { worker: { namespace: r.namespace, taskQueue: r.taskQueue } } },
-    });
     // The caller's worker lives in this process; only the handler side (the balance-check worker) dies.
-    callerWorker = await Worker.create({
-      connection: r.env.nativeConnection,
-      namespace: PAYMENTS,
-      taskQueue: 'payments',
-      workflowsPath: require.resolve('./fixtures/nexus-caller'),
-    });
-    callerRunning = callerWorker.run();
-    payments = new Client({ connection, namespace: PAYMENTS });
+    paymentsService = await startPaymentsService(r.env, { namespace: r.namespace, taskQueue: r.taskQueue });
   });
   after(async () => {
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
-    callerWorker?.shutdown();
-    await callerRunning?.catch(() => undefined);
+    await paymentsService?.stop();
     await r?.close();
   });
 
@@ -72,17 +50,20 @@ describe('Nexus operation: the handler-side worker is SIGKILLed mid-operation', 
     workers.push(first);
     await first.ready;
 
-    const caller = await payments.workflow.start<typeof payWithBalanceCheck>('payWithBalanceCheck', {
-      taskQueue: 'payments',
-      workflowId: `pay-crash-${Date.now()}`,
-      args: [
-        {
-          provider: 'mx',
-          resource: { userId: MX_SANDBOX_USER, memberId: MEMBER },
-          timeouts: { mfaSeconds: 300 },
-        },
-      ],
-    });
+    const caller = await paymentsService.client.workflow.start<typeof payWithBalanceCheck>(
+      'payWithBalanceCheck',
+      {
+        taskQueue: PAYMENTS,
+        workflowId: `pay-crash-${Date.now()}`,
+        args: [
+          {
+            provider: 'mx',
+            resource: { userId: MX_SANDBOX_USER, memberId: MEMBER },
+            timeouts: { mfaSeconds: 300 },
+          },
+        ],
+      },
+    );
 
     // In flight: the handler's nexusCheck is waiting on the check's answer (on the first worker), the check on MFA.
     let handlerIds: string[] = [];

@@ -3,21 +3,15 @@
 // SIGKILLed and replaced. No 5xx but the documented GET 503 worker-unavailable in the outage window;
 // every accepted check reaches its result. Full size (300 over 20 s): npm run reliability.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runApiLoad } from '../reliability/api-load';
-import { startReliabilityEnv, type ReliabilityEnv } from '../reliability/harness';
+import { useReliabilityEnv } from '../helpers/reliability-env';
 
 describe('reliability: API under load while the worker is killed', () => {
-  let r: ReliabilityEnv;
-  before(async () => {
-    r = await startReliabilityEnv({ timeScale: 1 });
-  });
-  after(async () => {
-    await r?.close();
-  });
+  const env = useReliabilityEnv({ timeScale: 1 });
 
   it('no undocumented 5xx and no accepted check lost', async () => {
-    const report = await runApiLoad(r, {
+    const report = await runApiLoad(env(), {
       posts: 120,
       durationMs: 10_000,
       concurrency: 16,

@@ -3,30 +3,18 @@
 // malformed JSON, wrong content type, slow bodies, a persistent outage. Each check ends with the
 // right result, Retry-After is honoured (measured), retries never hot-loop, refresh starts ≤ 1.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { FAULT_CASES, PROVIDER_TIMEOUT_MS, runFaultCases } from '../reliability/faults';
-import {
-  spawnWorker,
-  startReliabilityEnv,
-  type ChildWorker,
-  type ReliabilityEnv,
-} from '../reliability/harness';
+import { useReliabilityEnv } from '../helpers/reliability-env';
 
 describe('reliability: provider faults', () => {
-  let r: ReliabilityEnv;
-  let worker: ChildWorker;
-  before(async () => {
-    r = await startReliabilityEnv({ timeScale: 0.1 });
-    worker = spawnWorker(r, 'faults', { PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) });
-    await worker.ready;
-  });
-  after(async () => {
-    await worker?.kill('SIGTERM');
-    await r?.close();
+  const env = useReliabilityEnv({
+    timeScale: 0.1,
+    worker: { id: 'faults', env: { PROVIDER_TIMEOUT_MS: String(PROVIDER_TIMEOUT_MS) } },
   });
 
   it('each fault ends in the right result without hot loops or duplicate refreshes', async () => {
-    const outcomes = await runFaultCases(r, FAULT_CASES, 500);
+    const outcomes = await runFaultCases(env(), FAULT_CASES, 500);
     for (const o of outcomes)
       console.log(
         `[fault] ${o.problems.length === 0 ? 'ok  ' : o.ok ? 'KNOWN' : 'FAIL'} ${o.name}: ${o.status}${o.reason ? ` ${o.reason}` : ''}, ${o.calls} calls, starts ${o.refreshStarts}${o.gapMs !== undefined ? `, gap ${o.gapMs} ms` : ''}, ${(o.durationMs / 1000).toFixed(1)} s ${o.problems.join('; ')}`,

@@ -3,30 +3,15 @@
 // the next check of the resource starts, and events for unknown resources (202, nothing breaks).
 // No check finishes wrongly, early (stale completion) or with non-REALTIME balances.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  spawnWorker,
-  startReliabilityEnv,
-  type ChildWorker,
-  type ReliabilityEnv,
-} from '../reliability/harness';
+import { describe, it } from 'node:test';
 import { runWebhookChaos } from '../reliability/webhook-chaos';
+import { useReliabilityEnv } from '../helpers/reliability-env';
 
 describe('reliability: webhook chaos', () => {
-  let r: ReliabilityEnv;
-  let worker: ChildWorker;
-  before(async () => {
-    r = await startReliabilityEnv({ timeScale: 1 });
-    worker = spawnWorker(r, 'chaos');
-    await worker.ready;
-  });
-  after(async () => {
-    await worker?.kill('SIGTERM');
-    await r?.close();
-  });
+  const env = useReliabilityEnv({ timeScale: 1, worker: { id: 'chaos' } });
 
   it('no check finishes wrongly whatever the webhooks do', async () => {
-    const report = await runWebhookChaos(r, { log: (l) => console.log(`[chaos] ${l}`) });
+    const report = await runWebhookChaos(env(), { log: (l) => console.log(`[chaos] ${l}`) });
     for (const c of report.cases)
       console.log(
         `[chaos] ${c.problems.length === 0 ? 'ok   ' : c.knownIssue ? 'KNOWN' : 'FAIL '} ${c.name} / ${c.scenario}: ${c.status}, accepted ${c.eventsAccepted}, polls ${c.polls}, starts ${c.refreshStarts}, posts ${JSON.stringify(c.posts)} ${c.problems.join('; ')}`,

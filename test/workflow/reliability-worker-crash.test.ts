@@ -3,21 +3,15 @@
 // Every check reaches its scenario's result, none is stuck or started twice, and no provider refresh
 // is started more than once per resource. The full-size version: npm run reliability.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { runWorkerCrash } from '../reliability/crash';
-import { startReliabilityEnv, type ReliabilityEnv } from '../reliability/harness';
+import { useReliabilityEnv } from '../helpers/reliability-env';
 
 describe('reliability: worker SIGKILL mid-flight', () => {
-  let r: ReliabilityEnv;
-  before(async () => {
-    r = await startReliabilityEnv({ timeScale: 1 });
-  });
-  after(async () => {
-    await r?.close();
-  });
+  const env = useReliabilityEnv({ timeScale: 1 });
 
   it('every check completes correctly after the worker is killed and replaced', async () => {
-    const report = await runWorkerCrash(r, {
+    const report = await runWorkerCrash(env(), {
       checks: 32,
       workers: 1,
       killAll: true,

@@ -10,7 +10,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type Worker } from '@temporalio/worker';
-import { type BalanceCheckResult, type BalanceCheckState } from '../../contracts/balance-check';
+import { type BalanceCheckRun, type BalanceCheckState } from '../../contracts/balance-check';
 import { ALL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
 import { createLogger } from '../../observability/logger';
 import { MX_SANDBOX_CHALLENGES, MX_SANDBOX_USER } from '../../providers/mx/sandbox';
@@ -21,6 +21,10 @@ import { createBalanceCheckWorker } from '../../worker/create-worker';
 import { statusQuery } from '../../workflows/definitions';
 import { workflowBundle } from '../helpers/temporal-env';
 import { waitFor } from '../helpers/wait';
+import type { balanceCheck } from '../../workflows';
+
+/** A run's result; runs on the v2 fixture code carry their version tag. */
+type VersionTagged = BalanceCheckRun & { workflowCodeVersion?: string };
 
 const { WorkerDeploymentVersionStatus } = temporal.api.enums.v1;
 const { VersioningBehavior } = temporal.api.enums.v1;
@@ -93,7 +97,10 @@ describe('Worker Versioning: a deploy keeps parked checks on the version that st
       timeouts: { mfaSeconds: 120 },
     });
     assert.equal(res.status, 202, JSON.stringify(res.body));
-    return { id: String(res.body.id), handle: client.workflow.getHandle(String(res.body.workflowId)) };
+    return {
+      id: String(res.body.id),
+      handle: client.workflow.getHandle<typeof balanceCheck>(String(res.body.workflowId)),
+    };
   };
   const versioningOf = async (handle: WorkflowHandle) => {
     const info = (await handle.describe()).raw.workflowExecutionInfo?.versioningInfo;
@@ -170,8 +177,9 @@ describe('Worker Versioning: a deploy keeps parked checks on the version that st
       { prefer: 'wait=30' },
     );
     assert.equal(fresh.status, 200, JSON.stringify(fresh.body));
-    const freshHandle = client.workflow.getHandle(String(fresh.body.workflowId));
-    const freshResult = (await freshHandle.result()) as BalanceCheckResult & { workflowCodeVersion?: string };
+    const freshHandle = client.workflow.getHandle<typeof balanceCheck>(String(fresh.body.workflowId));
+    // v1's result type; a run on v2 code adds its tag (test/fixtures/workflows-v2).
+    const freshResult: VersionTagged = await freshHandle.result();
     assert.equal(freshResult.status, 'COMPLETED');
     assert.equal(freshResult.workflowCodeVersion, 'v2');
     assert.deepEqual(await versioningOf(freshHandle), {
@@ -190,7 +198,7 @@ describe('Worker Versioning: a deploy keeps parked checks on the version that st
     });
     assert.equal(ok2.status, 200, JSON.stringify(ok2.body));
     for (const c of [challenge, options]) {
-      const result = (await c.handle.result()) as BalanceCheckResult & { workflowCodeVersion?: string };
+      const result: VersionTagged = await c.handle.result();
       assert.equal(result.status, 'COMPLETED', JSON.stringify(result.reason));
       assert.equal(result.workflowCodeVersion, undefined, 'ran v1 code');
       assert.equal((await versioningOf(c.handle)).buildId, 'v1');
