@@ -1,6 +1,7 @@
 // Case 4 alone at a chosen size (the full bench keeps it at a size that fits its run time):
 //   npx tsx bench/parked-run.ts [--n 10000] [--cache 1000] [--time-scale 2]
-// On a busy box parking 10,000 can outlast MX's challenge expiry (5 min × time scale): raise --time-scale.
+// On a busy box parking 10,000 can outlast MX's challenge expiry (5 min × time scale): raise --time-scale;
+// --bound (seconds, default 1800) covers starting, parking, answering and completion together.
 // Writes bench/results/parked-<n>.json; merge it into a saved run with `bench/run.ts --render`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   const n = flag('--n', 10_000);
   const maxCachedWorkflows = flag('--cache', 1000);
   const timeScale = flag('--time-scale', 2);
+  const boundSeconds = flag('--bound', 1800);
   const env = await startDevServer();
   try {
     const result = await runParked(
@@ -23,7 +25,7 @@ async function main(): Promise<void> {
         address: env.address,
         namespace: env.namespace ?? 'default',
       },
-      { n, concurrency: 50, boundSeconds: 1800, maxCachedWorkflows, timeScale },
+      { n, concurrency: 50, boundSeconds, maxCachedWorkflows, timeScale },
       (l) => console.log(`[parked] ${l}`),
     );
     const dir = join(__dirname, 'results');
