@@ -14,7 +14,7 @@ export interface ProviderWorkersOptions {
   /** The workflow task queue; provider queues are named after it. */
   taskQueue?: string;
   /** Provider activities per second across the fleet (config: MX_MAX_CALLS_PER_SECOND, …); none = unpaced. */
-  maxCallsPerSecond?: Partial<Record<ProviderName, number>>;
+  maxCallsPerSecond?: Partial<Record<ProviderName, number>>; // the most in any second
   dataConverter?: WorkerOptions['dataConverter'];
   interceptors?: WorkerOptions['interceptors'];
   identity?: string;
@@ -25,7 +25,10 @@ export function createProviderWorkers(opts: ProviderWorkersOptions): Promise<Wor
   const names = Object.keys(opts.providers) as ProviderName[];
   return Promise.all(
     names.map((name) => {
-      const rate = opts.maxCallsPerSecond?.[name];
+      const max = opts.maxCallsPerSecond?.[name];
+      // The server's limiter is a token bucket whose burst equals its rate, so one second can see up to
+      // twice the rate; half the quota as the rate keeps every second within the quota.
+      const rate = max ? max / 2 : undefined;
       return Worker.create({
         connection: opts.connection,
         namespace: opts.namespace,
