@@ -13,8 +13,8 @@ export interface ProviderWorkersOptions {
   providers: ProviderRegistry;
   /** The workflow task queue; provider queues are named after it. */
   taskQueue?: string;
-  /** Provider activities per second across the fleet (config: MX_MAX_CALLS_PER_SECOND, …); none = unpaced. */
-  maxCallsPerSecond?: Partial<Record<ProviderName, number>>; // the most in any second
+  /** The most provider activities in any second across the fleet (config: MX_MAX_CALLS_PER_SECOND, …); none = unpaced. */
+  maxCallsPerSecond?: Partial<Record<ProviderName, number>>;
   dataConverter?: WorkerOptions['dataConverter'];
   interceptors?: WorkerOptions['interceptors'];
   identity?: string;
