@@ -1,10 +1,16 @@
 // The callback delivery activity: one signed POST of one event (Standard Webhooks). It reports the
 // HTTP outcome as a value and says when to try again; the deliverCallback workflow loops on it.
+import { encodeBatchId } from '../api/batch-id';
 import { encodeCheckId } from '../api/check-id';
 import { assertCallbackHostAllowed, CallbackUrlRefused } from '../callbacks/ssrf';
 import type { CallbackConfig } from '../callbacks/config';
 import { signWebhook, webhookId } from '../callbacks/signing';
-import type { CallbackEvent, DeliverCallbackInput, DeliveryAttempt } from '../contracts/callbacks';
+import type {
+  BatchCallbackEvent,
+  CallbackEvent,
+  DeliverCallbackInput,
+  DeliveryAttempt,
+} from '../contracts/callbacks';
 
 export interface CallbackDeliveryDeps {
   config: Pick<CallbackConfig, 'secrets' | 'production' | 'allowPrivateHosts' | 'retry' | 'timeoutMs'>;
@@ -21,7 +27,16 @@ export interface DeliveryAttemptInput extends DeliverCallbackInput {
 }
 
 /** The JSON body receivers get: Standard Webhooks' { type, timestamp, data }. */
-export function callbackBody(event: CallbackEvent) {
+export function callbackBody(event: CallbackEvent | BatchCallbackEvent) {
+  if ('batch' in event) {
+    const { owner, batchId, status, totalItems, counts } = event.batch;
+    const id = encodeBatchId(owner, batchId);
+    return {
+      type: event.type,
+      timestamp: event.occurredAt,
+      data: { batchId: id, status, totalItems, counts, itemsUrl: `/v1/balance-check-batches/${id}/items` },
+    };
+  }
   return {
     type: event.type,
     timestamp: event.occurredAt,

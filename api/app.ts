@@ -19,6 +19,7 @@ import type { CallbackApiConfig } from './callbacks/callback-target';
 import { createMemoryIdempotencyStore, type IdempotencyStore } from './idempotency';
 import { jsonBody } from './json-body';
 import { allowedMethods, buildOpenApiDocument } from './openapi';
+import { batchSchemas } from './batch-schemas';
 import { requestSchemas } from './schemas';
 import { problem, problemHandler } from './problem';
 import { createMemoryRateLimiter, rateLimitByKey, type RateLimiter } from './rate-limit';
@@ -27,7 +28,9 @@ import type { EventIdDedupe, SharedRateLimiter } from './state/types';
 import { requestContext } from './request-id';
 import { createCheckEventsRouter } from './routes/check-events';
 import { createCheckMfaRouter } from './routes/check-mfa';
+import { createBatchesRouter } from './routes/batches';
 import { createChecksRouter } from './routes/checks';
+import { createSchedulesRouter } from './routes/schedules';
 import { createDocsRouter } from './routes/docs';
 import { createHealthRouter } from './routes/health';
 import { createWebhooksRouter, type WebhooksDeps } from './routes/webhooks';
@@ -64,8 +67,15 @@ export interface ApiDeps {
   ratePerMinute?: number;
   /** Largest JSON body on /v1 in bytes (default 32 KiB); larger → 413. */
   jsonBodyLimitBytes?: number;
+  /** Largest batch body in bytes (default 8 MiB: 10,000 items); larger → 413. */
+  batchBodyLimitBytes?: number;
   /** Largest webhook body in bytes (default 64 KiB); larger → 413. */
   webhookBodyLimitBytes?: number;
+  /**
+   * Checks call providers on per-provider activity task queues, paced fleet-wide by their workers'
+   * maxTaskQueueActivitiesPerSecond (worker/provider-workers.ts); only with workers polling them.
+   */
+  providerTaskQueues?: boolean;
   /** Bound on the MFA Update so a missing worker answers 503 (default 15 s). */
   updateDeadlineMs?: number;
   /** Callback endpoints and allow-lists per API key (loadCallbackConfig); absent: no callbacks. */
@@ -81,6 +91,13 @@ export function createApp(deps: ApiDeps): Express {
   const recent: EventIdDedupe = deps.eventIds ?? deps.recentEvents ?? new RecentEventIds();
   const registrations = deps.providers ?? Object.values(REGISTRATIONS);
   const schemas = requestSchemas(registrations);
+  const batches = batchSchemas(registrations);
+  const idempotency = deps.idempotency ?? createMemoryIdempotencyStore();
+  // One limiter for every /v1 mount: a key's budget is shared by checks, batches and schedules.
+  const rateLimit = rateLimitByKey(
+    deps.sharedRateLimiter ?? deps.rateLimiter ?? createMemoryRateLimiter(),
+    deps.ratePerMinute ?? 600,
+  );
 
   const app = express();
   app.disable('x-powered-by');
@@ -89,7 +106,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(metricsMiddleware(metrics)); // first, so every answer (401, 413, 429 …) is counted
   app.use(requestContext(logger));
   app.use(helmet());
-  const document = buildOpenApiDocument(registrations, schemas);
+  const document = buildOpenApiDocument(registrations, schemas, batches);
   app.use(methodNotAllowed(allowedMethods(document)));
   app.use(createHealthRouter(client));
   app.get('/metrics', metricsHandler(metrics));
@@ -111,24 +128,55 @@ export function createApp(deps: ApiDeps): Express {
   app.use(
     '/v1/balance-checks',
     authenticate(deps.apiKeys),
-    rateLimitByKey(
-      deps.sharedRateLimiter ?? deps.rateLimiter ?? createMemoryRateLimiter(),
-      deps.ratePerMinute ?? 600,
-    ),
+    rateLimit,
     requireJsonBody,
     // Any JSON value (e.g. `null`) is valid JSON: the schema answers 422, not the parser 400.
     jsonBody({ limit: deps.jsonBodyLimitBytes ?? 32 * 1024, strict: false }),
     createChecksRouter({
       client,
       taskQueue: deps.taskQueue ?? TASK_QUEUE,
-      idempotency: deps.idempotency ?? createMemoryIdempotencyStore(),
+      idempotency,
       startCheckBody: schemas.startCheck,
       onCheckStarted: (provider) => metrics.checksStarted.inc({ provider }),
+      providerTaskQueues: deps.providerTaskQueues,
       callbacks: deps.callbacks,
       draining: deps.draining,
     }),
     createCheckMfaRouter({ client, updateDeadlineMs: deps.updateDeadlineMs }),
     createCheckEventsRouter({ client, recent, checkEventBody: schemas.checkEvent }),
+    problems,
+  );
+  app.use(
+    '/v1/balance-check-batches',
+    authenticate(deps.apiKeys),
+    rateLimit,
+    requireJsonBody,
+    // Up to 10,000 items of a few hundred bytes each.
+    jsonBody({ limit: deps.batchBodyLimitBytes ?? 8 * 1024 * 1024, strict: false }),
+    createBatchesRouter({
+      client,
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+      idempotency,
+      startBatchBody: batches.startBatch,
+      callbacks: deps.callbacks,
+      providerTaskQueues: deps.providerTaskQueues,
+    }),
+    problems,
+  );
+  app.use(
+    '/v1/balance-check-schedules',
+    authenticate(deps.apiKeys),
+    rateLimit,
+    requireJsonBody,
+    // A schedule carries up to 1,000 items.
+    jsonBody({ limit: 2 * 1024 * 1024, strict: false }),
+    createSchedulesRouter({
+      client,
+      taskQueue: deps.taskQueue ?? TASK_QUEUE,
+      startScheduleBody: batches.startSchedule,
+      callbacks: deps.callbacks,
+      providerTaskQueues: deps.providerTaskQueues,
+    }),
     problems,
   );
   app.use((_req, _res, next) => next(problem(404, 'not-found', 'No such endpoint')));

@@ -3,6 +3,7 @@
 // Records over the event types: a new event type does not compile until it is described here.
 import { z } from 'zod';
 import type { CallbackEventType } from '../contracts/callbacks';
+import { BatchViewSchema } from './batch-schemas';
 import { ChallengeSchema, CheckResultSchema } from './response-schemas';
 
 const CheckId = z.string().describe('The receiving caller’s own check id (GET /v1/balance-checks/{id})');
@@ -29,7 +30,10 @@ interface EventDoc {
   schema: z.ZodType;
 }
 
-type FinishedType = Exclude<CallbackEventType, 'balance_check.action_required'>;
+type FinishedType = Exclude<
+  CallbackEventType,
+  'balance_check.action_required' | 'balance_check_batch.completed'
+>;
 type FinishedStatus = Parameters<typeof finished>[0];
 
 /** The events of a finished caller: each carries an answer with the status it names. */
@@ -92,4 +96,19 @@ export const CALLBACK_EVENTS: Record<CallbackEventType, EventDoc> = {
     ),
   },
   ...finishedDocs(),
+  'balance_check_batch.completed': {
+    id: 'BatchCompletedEvent',
+    summary:
+      'A batch ended (every item answered, or canceled): its final status and counts, to the batch creator’s callback target; page the items from itemsUrl',
+    schema: envelope(
+      'balance_check_batch.completed',
+      z.object({
+        batchId: z.string().describe('The batch id (GET /v1/balance-check-batches/{id})'),
+        status: z.enum(['COMPLETED', 'CANCELED']),
+        totalItems: z.number().int(),
+        counts: BatchViewSchema.shape.counts,
+        itemsUrl: z.string(),
+      }),
+    ),
+  },
 };

@@ -62,6 +62,8 @@ async function main(): Promise<void> {
       jsonBodyLimitBytes: config.API_JSON_BODY_LIMIT_BYTES,
       webhookBodyLimitBytes: config.API_WEBHOOK_BODY_LIMIT_BYTES,
       updateDeadlineMs: config.API_MFA_DEADLINE_MS,
+      // Paced provider calls (worker/provider-workers.ts): every worker polls the provider queues.
+      providerTaskQueues: process.env.PROVIDER_TASK_QUEUES === 'on',
       callbacks,
       // Replicas share idempotency records, rate-limit buckets and webhook dedupe (API_STATE_URL).
       ...(state

@@ -15,6 +15,9 @@ import {
   ProblemSchema,
   WebhookAcceptedSchema,
 } from './response-schemas';
+import { batchOpenApi } from './batch-openapi';
+import { batchSchemas, type BatchSchemas } from './batch-schemas';
+import { components, header, HEADERS, json, problems, problemWith, V1 } from './openapi-parts';
 import { CheckIdParam, IdempotencyKeyHeader, MfaBody, requestSchemas, type RequestSchemas } from './schemas';
 
 const RESPONSES = {
@@ -25,99 +28,6 @@ const RESPONSES = {
   WebhookAccepted: WebhookAcceptedSchema,
   Health: HealthSchema,
 };
-type SchemaId = keyof typeof RESPONSES | 'StartCheckRequest' | 'MfaAnswers' | 'ProviderEvent';
-
-/** Components for one direction: requests as the handler accepts them (input), responses as sent (output). */
-function components(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, unknown> {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
-  const out = z.toJSONSchema(registry, {
-    uri: (id) => `#/components/schemas/${id}`,
-    io,
-    unrepresentable: 'any',
-  }).schemas;
-  for (const schema of Object.values(out)) {
-    delete schema.$schema; // the document's dialect applies
-    delete schema.$id;
-  }
-  return out;
-}
-
-const ref = (id: SchemaId) => ({ $ref: `#/components/schemas/${id}` });
-const json = (id: SchemaId) => ({ content: { 'application/json': { schema: ref(id) } } });
-const header = (name: keyof typeof HEADERS) => ({ [name]: { $ref: `#/components/headers/${name}` } });
-
-/** Response headers the API sends (X-Request-Id on every answer). */
-const HEADERS = {
-  'X-Request-Id': {
-    description: 'The request id (the caller’s X-Request-Id when it is sane, else a new UUID)',
-    required: true,
-    schema: { type: 'string' },
-  },
-  Location: { description: 'The check’s URL', required: true, schema: { type: 'string' } },
-  'Retry-After': {
-    description: 'Seconds to wait before retrying',
-    required: true,
-    schema: { type: 'string', pattern: '^[0-9]+$' },
-  },
-  'WWW-Authenticate': {
-    description: 'The Bearer challenge',
-    required: true,
-    schema: { type: 'string' },
-  },
-  'Idempotent-Replayed': {
-    description: '`true` when the answer replays an earlier request with the same Idempotency-Key',
-    required: false,
-    schema: { type: 'string', enum: ['true'] },
-  },
-  'Preference-Applied': {
-    description: 'The `wait=N` preference the server honoured (RFC 7240)',
-    required: false,
-    schema: { type: 'string', pattern: '^wait=[0-9]+$' },
-  },
-  'X-Balance-Check-Reused': {
-    description: '`true` when a recent completed check was reused (maxAgeSeconds)',
-    required: false,
-    schema: { type: 'string', enum: ['true'] },
-  },
-} as const;
-
-const PROBLEMS: Record<number, { description: string; headers?: (keyof typeof HEADERS)[] }> = {
-  400: { description: 'Malformed request (e.g. the body is not valid JSON)' },
-  401: { description: 'Missing or invalid credentials', headers: ['WWW-Authenticate'] },
-  403: { description: 'The API key lacks the scope' },
-  404: { description: 'No such resource (or not yours)' },
-  409: { description: 'Conflict with the check’s state' },
-  413: { description: 'Body too large' },
-  415: { description: 'Body is not application/json, or its charset is not supported' },
-  422: { description: 'Validation failed: `errors` names each field path and what was wrong' },
-  429: { description: 'Rate limited', headers: ['Retry-After'] },
-  503: { description: 'Temporal or a worker did not answer in time; retry', headers: ['Retry-After'] },
-};
-function problems(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((s) => {
-      const p = PROBLEMS[s]!;
-      return [
-        String(s),
-        {
-          description: p.description,
-          headers: Object.assign({}, ...(p.headers ?? []).map((h) => header(h))),
-          content: { 'application/problem+json': { schema: ref('Problem') } },
-        },
-      ];
-    }),
-  );
-}
-/** A problem whose headers differ from the shared ones (e.g. 409 with Retry-After). */
-function problemWith(description: string, headers: (keyof typeof HEADERS)[] = []) {
-  return {
-    description,
-    headers: Object.assign({}, ...headers.map((h) => header(h))),
-    content: { 'application/problem+json': { schema: ref('Problem') } },
-  };
-}
-
 /** Standard Webhooks headers on every callback (https://www.standardwebhooks.com). */
 const CALLBACK_HEADERS = [
   { name: 'webhook-id', description: 'The event’s id: the same on every retry — dedupe on it' },
@@ -160,13 +70,12 @@ function callbackWebhooks(): Record<string, unknown> {
   );
 }
 
-/** Every /v1 call: bad body framing (any method may carry a body), credentials, scope, rate. */
-const V1 = [400, 401, 403, 413, 415, 429];
-
 export function buildOpenApiDocument(
   registrations: readonly AnyProviderRegistration[] = Object.values(REGISTRATIONS),
   schemas: RequestSchemas = requestSchemas(registrations),
+  batches: BatchSchemas = batchSchemas(registrations),
 ): Record<string, unknown> {
+  const batch = batchOpenApi(batches);
   const idempotencyKey = z.toJSONSchema(IdempotencyKeyHeader.unwrap());
   const checkId = { name: 'id', in: 'path', required: true, schema: z.toJSONSchema(CheckIdParam) };
   const names = registrations.map((r) => r.name);
@@ -186,6 +95,7 @@ export function buildOpenApiDocument(
       { name: 'checks', description: 'Start, read and cancel balance checks' },
       { name: 'mfa', description: 'Answer a check’s MFA challenges' },
       { name: 'events', description: 'Provider events from webhook relays and the providers themselves' },
+      ...batch.tags,
       { name: 'operations', description: 'Health, readiness, metrics and this document' },
       { name: 'callbacks', description: 'Events we send to callers (Standard Webhooks, signed)' },
     ],
@@ -200,6 +110,7 @@ export function buildOpenApiDocument(
           'input',
         ),
         ...components(RESPONSES, 'output'),
+        ...batch.schemas,
         ...components(
           Object.fromEntries(Object.values(CALLBACK_EVENTS).map((e) => [e.id, e.schema])),
           'output',
@@ -320,6 +231,7 @@ export function buildOpenApiDocument(
           },
         },
       },
+      ...batch.paths,
       '/webhooks/{provider}': {
         parameters: [
           {

@@ -28,11 +28,19 @@ const Timeouts = z.strictObject({
   maxPollIntervalSeconds: z.number().int().min(1).max(600).optional(),
 });
 
-/** The fields every provider's start request shares. */
+/** The fields every provider's question shares (a single check's and a batch item's). */
 const QUESTION = {
   accountIds: z.array(ProviderId).min(1).max(100).optional(),
   fundingAccountId: ProviderId.optional().describe('With requiredAmount: can this account fund it?'),
   requiredAmount: MoneySchema.optional().describe('With fundingAccountId'),
+  timeouts: Timeouts.optional(),
+};
+
+/**
+ * A single check's own fields: it may be answered from a recent one (no provider call), and sends its
+ * events to a callback URL (a batch's items do neither: the batch has its own callback).
+ */
+const SINGLE_CHECK = {
   maxAgeSeconds: z
     .number()
     .int()
@@ -49,7 +57,6 @@ const QUESTION = {
     .describe(
       'Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list',
     ),
-  timeouts: Timeouts.optional(),
 };
 
 /** `resource` as this provider names it: memberId required, or forbidden (then it is reported as unknown). */
@@ -78,11 +85,16 @@ function resourceSchema(r: AnyProviderRegistration) {
 }
 
 /**
- * POST /v1/balance-checks, one variant per registered provider (its resource shape), discriminated by
- * `provider`. Every rule is in the schema, so the OpenAPI document states it: memberId required or
- * forbidden per provider, fundingAccountId and requiredAmount together (dependentRequired), the currencies.
+ * A check's question, one variant per registered provider (its resource shape), discriminated by
+ * `provider`, with `extra` fields beside the shared ones. Every rule is in the schema, so the OpenAPI
+ * document states it: memberId required or forbidden per provider, fundingAccountId and requiredAmount
+ * together (dependentRequired), the currencies.
  */
-export function startCheckBody(registrations: readonly AnyProviderRegistration[]) {
+export function providerQuestion<E extends z.core.$ZodLooseShape>(
+  registrations: readonly AnyProviderRegistration[],
+  extra: E,
+  title = 'check',
+) {
   const names = registrations.map((r) => r.name);
   const variants = registrations.map((r) =>
     z
@@ -90,9 +102,10 @@ export function startCheckBody(registrations: readonly AnyProviderRegistration[]
         provider: z.literal(r.name).describe(r.title),
         resource: resourceSchema(r),
         ...QUESTION,
+        ...extra,
       })
       .meta({
-        title: `${r.title} check`,
+        title: `${r.title} ${title}`,
         dependentRequired: { fundingAccountId: ['requiredAmount'], requiredAmount: ['fundingAccountId'] },
       }),
   );
@@ -101,7 +114,7 @@ export function startCheckBody(registrations: readonly AnyProviderRegistration[]
       error: (issue) => (issue.code === 'invalid_union' ? `one of ${names.join(', ')}` : undefined),
     })
     .check((ctx) => {
-      const body = ctx.value;
+      const body = ctx.value as { fundingAccountId?: string; requiredAmount?: unknown };
       if ((body.fundingAccountId === undefined) !== (body.requiredAmount === undefined)) {
         ctx.issues.push({
           code: 'custom',
@@ -111,6 +124,11 @@ export function startCheckBody(registrations: readonly AnyProviderRegistration[]
         });
       }
     });
+}
+
+/** POST /v1/balance-checks: the question, how old a reused answer may be, where its events go. */
+export function startCheckBody(registrations: readonly AnyProviderRegistration[]) {
+  return providerQuestion(registrations, SINGLE_CHECK);
 }
 export type StartCheckBody = z.infer<ReturnType<typeof startCheckBody>>;
 
@@ -130,7 +148,9 @@ export function checkEventBody(registrations: readonly AnyProviderRegistration[]
     providerStatus: z.string().min(1).max(100).optional(),
     occurredAt: z.iso
       .datetime({ offset: true })
-      .describe('When the provider says it happened: required, so the check can reject stale or future-stamped events'),
+      .describe(
+        'When the provider says it happened: required, so the check can reject stale or future-stamped events',
+      ),
     refreshId: z.string().min(1).max(300).optional(),
   });
 }

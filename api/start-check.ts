@@ -17,7 +17,7 @@ import {
   type BalanceCheckResult,
   type CheckQuestion,
 } from '../contracts/balance-check';
-import { phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
+import { batchKey, phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
 import type { balanceCheck } from '../workflows';
 import { answerFor } from '../workflows/answers';
 import { joinCheckUpdate } from '../workflows/definitions';
@@ -79,6 +79,8 @@ export async function startOrJoinCheck(
   client: Client,
   taskQueue: string,
   input: BalanceCheckInput,
+  /** A batch item's check: its refresh (when this caller starts it) carries the batch id search attribute. */
+  opts: { batchId?: string } = {},
 ): Promise<CheckRef> {
   const owner = input.owner ?? DEFAULT_OWNER;
   const callerId = input.callerId ?? randomUUID();
@@ -87,7 +89,7 @@ export async function startOrJoinCheck(
   for (let attempt = 1; ; attempt++) {
     try {
       const handle = await withTemporalDeadline(client, () =>
-        startRefresh(client, taskQueue, workflowId, first),
+        startRefresh(client, taskQueue, workflowId, first, opts.batchId),
       );
       return { workflowId, runId: handle.firstExecutionRunId, callerId };
     } catch (err) {
@@ -126,7 +128,13 @@ export async function startOrJoinCheck(
   }
 }
 
-function startRefresh(client: Client, taskQueue: string, workflowId: string, input: BalanceCheckInput) {
+function startRefresh(
+  client: Client,
+  taskQueue: string,
+  workflowId: string,
+  input: BalanceCheckInput,
+  batchId?: string,
+) {
   const resource = `${input.provider}:${input.resource.userId}:${input.resource.memberId ?? '-'}`;
   return client.workflow.start<typeof balanceCheck>('balanceCheck', {
     taskQueue,
@@ -142,6 +150,7 @@ function startRefresh(client: Client, taskQueue: string, workflowId: string, inp
       // The workflow's first step starts the refresh: saying so here saves the workflow an upsert
       // (a billable action); its status query still reports STARTING until the provider answers.
       { key: phaseKey, value: 'REFRESHING' },
+      ...(batchId ? [{ key: batchKey, value: batchId }] : []),
     ],
     staticSummary: `${input.provider} balance check for ${resource} (${input.owner})`,
     staticDetails: [

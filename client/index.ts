@@ -25,5 +25,9 @@ export function createBalanceCheckClient(opts: BalanceCheckClientOptions): Balan
   });
 }
 
-export { verifyBalanceCheckWebhook, WebhookVerificationError } from './verify-webhook';
-export type { BalanceCheckWebhookEvent, VerifiedWebhook } from './verify-webhook';
+export { asBatchEvent, verifyBalanceCheckWebhook, WebhookVerificationError } from './verify-webhook';
+export type {
+  BalanceCheckBatchWebhookEvent,
+  BalanceCheckWebhookEvent,
+  VerifiedWebhook,
+} from './verify-webhook';

@@ -78,6 +78,165 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/balance-check-batches': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start a batch of up to 10,000 balance checks (each item its own question and reference)
+     * @description Needs the `write` scope. Each item is a single check’s question (one variant per provider, as POST /v1/balance-checks, without maxAgeSeconds) plus your `reference`. Items of a resource with a check in flight join it.
+     */
+    post: operations['startBalanceCheckBatch'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/balance-check-batches/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** Progress: item counts by phase, status and sufficiency decision (read scope) */
+    get: operations['getBalanceCheckBatch'];
+    put?: never;
+    post?: never;
+    /** Cancel the batch: items not started are CANCELED, items in flight are withdrawn from their checks (write scope) */
+    delete: operations['cancelBalanceCheckBatch'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/balance-check-batches/{id}/items': {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page (default 100) */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** Per-item results in item order, each with its check id (read scope) */
+    get: operations['listBalanceCheckBatchItems'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/balance-check-schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The owner’s schedules (read scope) */
+    get: operations['listBalanceCheckSchedules'];
+    put?: never;
+    /** Schedule a batch: at a time, or on cron expressions / calendars in a time zone (write scope) */
+    post: operations['createBalanceCheckSchedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/balance-check-schedules/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    /** State, next runs, and the batches it started (read scope) */
+    get: operations['getBalanceCheckSchedule'];
+    put?: never;
+    post?: never;
+    /** Delete the schedule; batches it started go on (write scope) */
+    delete: operations['deleteBalanceCheckSchedule'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/balance-check-schedules/{id}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pause (write scope) */
+    post: operations['pauseBalanceCheckSchedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/balance-check-schedules/{id}/resume': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Resume (write scope) */
+    post: operations['resumeBalanceCheckSchedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/balance-check-schedules/{id}/trigger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start its batch now (write scope) */
+    post: operations['triggerBalanceCheckSchedule'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/webhooks/{provider}': {
     parameters: {
       query?: never;
@@ -287,6 +446,26 @@ export interface webhooks {
     patch?: never;
     trace?: never;
   };
+  'balance_check_batch.completed': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A batch ended (every item answered, or canceled): its final status and counts, to the batch creator’s callback target; page the items from itemsUrl
+     * @description Sent to each caller that asked for callbacks, with that caller’s own check id and answer; retried with backoff for up to 24 h until the receiver answers 2xx (410 stops).
+     */
+    post: operations['batchCompletedEventCallback'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export interface components {
   schemas: {
@@ -377,6 +556,12 @@ export interface components {
               | 'XPF'
               | 'ZAR';
           };
+          timeouts?: {
+            overallSeconds?: number;
+            mfaSeconds?: number;
+            pollIntervalSeconds?: number;
+            maxPollIntervalSeconds?: number;
+          };
           /** @description Answer with the most recent completed check of this resource if it is at most this old (no provider call) */
           maxAgeSeconds?: number;
           /**
@@ -384,12 +569,6 @@ export interface components {
            * @description Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list
            */
           callbackUrl?: string;
-          timeouts?: {
-            overallSeconds?: number;
-            mfaSeconds?: number;
-            pollIntervalSeconds?: number;
-            maxPollIntervalSeconds?: number;
-          };
         }
       | {
           /**
@@ -477,6 +656,12 @@ export interface components {
               | 'XPF'
               | 'ZAR';
           };
+          timeouts?: {
+            overallSeconds?: number;
+            mfaSeconds?: number;
+            pollIntervalSeconds?: number;
+            maxPollIntervalSeconds?: number;
+          };
           /** @description Answer with the most recent completed check of this resource if it is at most this old (no provider call) */
           maxAgeSeconds?: number;
           /**
@@ -484,12 +669,6 @@ export interface components {
            * @description Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list
            */
           callbackUrl?: string;
-          timeouts?: {
-            overallSeconds?: number;
-            mfaSeconds?: number;
-            pollIntervalSeconds?: number;
-            maxPollIntervalSeconds?: number;
-          };
         }
       | {
           /**
@@ -576,6 +755,12 @@ export interface components {
               | 'XPF'
               | 'ZAR';
           };
+          timeouts?: {
+            overallSeconds?: number;
+            mfaSeconds?: number;
+            pollIntervalSeconds?: number;
+            maxPollIntervalSeconds?: number;
+          };
           /** @description Answer with the most recent completed check of this resource if it is at most this old (no provider call) */
           maxAgeSeconds?: number;
           /**
@@ -583,12 +768,6 @@ export interface components {
            * @description Send this check’s events (Standard Webhooks, signed with the key’s secret) here; must match the key’s callback allow-list
            */
           callbackUrl?: string;
-          timeouts?: {
-            overallSeconds?: number;
-            mfaSeconds?: number;
-            pollIntervalSeconds?: number;
-            maxPollIntervalSeconds?: number;
-          };
         };
     MfaAnswers: {
       answers: {
@@ -746,6 +925,671 @@ export interface components {
       /** @enum {string} */
       status: 'ok' | 'ready';
       temporal?: string;
+    };
+    StartBatchRequest: {
+      items: (
+        | {
+            /**
+             * @description MX Platform API
+             * @constant
+             */
+            provider: 'mx';
+            resource: {
+              /** @description MX user guid (or your user id) */
+              userId: string;
+              /** @description MX member guid: the connection to refresh */
+              memberId: string;
+            };
+            accountIds?: string[];
+            /** @description With requiredAmount: can this account fund it? */
+            fundingAccountId?: string;
+            /** @description With fundingAccountId */
+            requiredAmount?: {
+              /** @description Integer minor units (e.g. 1999 = $19.99) */
+              amount: number;
+              /** @enum {string} */
+              currency:
+                | 'AED'
+                | 'ARS'
+                | 'AUD'
+                | 'BHD'
+                | 'BIF'
+                | 'BRL'
+                | 'CAD'
+                | 'CHF'
+                | 'CLF'
+                | 'CLP'
+                | 'CNY'
+                | 'COP'
+                | 'CZK'
+                | 'DJF'
+                | 'DKK'
+                | 'EGP'
+                | 'EUR'
+                | 'GBP'
+                | 'GNF'
+                | 'HKD'
+                | 'HUF'
+                | 'IDR'
+                | 'ILS'
+                | 'INR'
+                | 'IQD'
+                | 'ISK'
+                | 'JOD'
+                | 'JPY'
+                | 'KMF'
+                | 'KRW'
+                | 'KWD'
+                | 'LYD'
+                | 'MXN'
+                | 'MYR'
+                | 'NGN'
+                | 'NOK'
+                | 'NZD'
+                | 'OMR'
+                | 'PEN'
+                | 'PHP'
+                | 'PKR'
+                | 'PLN'
+                | 'PYG'
+                | 'RON'
+                | 'RUB'
+                | 'RWF'
+                | 'SAR'
+                | 'SEK'
+                | 'SGD'
+                | 'THB'
+                | 'TND'
+                | 'TRY'
+                | 'TWD'
+                | 'UAH'
+                | 'UGX'
+                | 'USD'
+                | 'UYI'
+                | 'UYW'
+                | 'VND'
+                | 'VUV'
+                | 'XAF'
+                | 'XOF'
+                | 'XPF'
+                | 'ZAR';
+            };
+            timeouts?: {
+              overallSeconds?: number;
+              mfaSeconds?: number;
+              pollIntervalSeconds?: number;
+              maxPollIntervalSeconds?: number;
+            };
+            /** @description Your own id for this item (an invoice, a debit); returned with its result */
+            reference: string;
+          }
+        | {
+            /**
+             * @description Meld Bank Linking
+             * @constant
+             */
+            provider: 'meld';
+            resource: {
+              /** @description Meld customerId */
+              userId: string;
+              /** @description Meld connectionId: the connection to refresh */
+              memberId: string;
+            };
+            accountIds?: string[];
+            /** @description With requiredAmount: can this account fund it? */
+            fundingAccountId?: string;
+            /** @description With fundingAccountId */
+            requiredAmount?: {
+              /** @description Integer minor units (e.g. 1999 = $19.99) */
+              amount: number;
+              /** @enum {string} */
+              currency:
+                | 'AED'
+                | 'ARS'
+                | 'AUD'
+                | 'BHD'
+                | 'BIF'
+                | 'BRL'
+                | 'CAD'
+                | 'CHF'
+                | 'CLF'
+                | 'CLP'
+                | 'CNY'
+                | 'COP'
+                | 'CZK'
+                | 'DJF'
+                | 'DKK'
+                | 'EGP'
+                | 'EUR'
+                | 'GBP'
+                | 'GNF'
+                | 'HKD'
+                | 'HUF'
+                | 'IDR'
+                | 'ILS'
+                | 'INR'
+                | 'IQD'
+                | 'ISK'
+                | 'JOD'
+                | 'JPY'
+                | 'KMF'
+                | 'KRW'
+                | 'KWD'
+                | 'LYD'
+                | 'MXN'
+                | 'MYR'
+                | 'NGN'
+                | 'NOK'
+                | 'NZD'
+                | 'OMR'
+                | 'PEN'
+                | 'PHP'
+                | 'PKR'
+                | 'PLN'
+                | 'PYG'
+                | 'RON'
+                | 'RUB'
+                | 'RWF'
+                | 'SAR'
+                | 'SEK'
+                | 'SGD'
+                | 'THB'
+                | 'TND'
+                | 'TRY'
+                | 'TWD'
+                | 'UAH'
+                | 'UGX'
+                | 'USD'
+                | 'UYI'
+                | 'UYW'
+                | 'VND'
+                | 'VUV'
+                | 'XAF'
+                | 'XOF'
+                | 'XPF'
+                | 'ZAR';
+            };
+            timeouts?: {
+              overallSeconds?: number;
+              mfaSeconds?: number;
+              pollIntervalSeconds?: number;
+              maxPollIntervalSeconds?: number;
+            };
+            /** @description Your own id for this item (an invoice, a debit); returned with its result */
+            reference: string;
+          }
+        | {
+            /**
+             * @description Spinwheel
+             * @constant
+             */
+            provider: 'spinwheel';
+            /** @description No memberId: a Spinwheel check refreshes the user's liabilities; it names a user only */
+            resource: {
+              /** @description Spinwheel userId */
+              userId: string;
+            };
+            accountIds?: string[];
+            /** @description With requiredAmount: can this account fund it? */
+            fundingAccountId?: string;
+            /** @description With fundingAccountId */
+            requiredAmount?: {
+              /** @description Integer minor units (e.g. 1999 = $19.99) */
+              amount: number;
+              /** @enum {string} */
+              currency:
+                | 'AED'
+                | 'ARS'
+                | 'AUD'
+                | 'BHD'
+                | 'BIF'
+                | 'BRL'
+                | 'CAD'
+                | 'CHF'
+                | 'CLF'
+                | 'CLP'
+                | 'CNY'
+                | 'COP'
+                | 'CZK'
+                | 'DJF'
+                | 'DKK'
+                | 'EGP'
+                | 'EUR'
+                | 'GBP'
+                | 'GNF'
+                | 'HKD'
+                | 'HUF'
+                | 'IDR'
+                | 'ILS'
+                | 'INR'
+                | 'IQD'
+                | 'ISK'
+                | 'JOD'
+                | 'JPY'
+                | 'KMF'
+                | 'KRW'
+                | 'KWD'
+                | 'LYD'
+                | 'MXN'
+                | 'MYR'
+                | 'NGN'
+                | 'NOK'
+                | 'NZD'
+                | 'OMR'
+                | 'PEN'
+                | 'PHP'
+                | 'PKR'
+                | 'PLN'
+                | 'PYG'
+                | 'RON'
+                | 'RUB'
+                | 'RWF'
+                | 'SAR'
+                | 'SEK'
+                | 'SGD'
+                | 'THB'
+                | 'TND'
+                | 'TRY'
+                | 'TWD'
+                | 'UAH'
+                | 'UGX'
+                | 'USD'
+                | 'UYI'
+                | 'UYW'
+                | 'VND'
+                | 'VUV'
+                | 'XAF'
+                | 'XOF'
+                | 'XPF'
+                | 'ZAR';
+            };
+            timeouts?: {
+              overallSeconds?: number;
+              mfaSeconds?: number;
+              pollIntervalSeconds?: number;
+              maxPollIntervalSeconds?: number;
+            };
+            /** @description Your own id for this item (an invoice, a debit); returned with its result */
+            reference: string;
+          }
+      )[];
+      /** @description Item checks in flight per page of 200 items (default 25); provider pacing applies on top */
+      itemConcurrency?: number;
+      /**
+       * Format: uri
+       * @description Send balance_check_batch.completed here when the batch ends (Standard Webhooks, signed with the key’s secret); must match the key’s callback allow-list. Default: the key’s configured endpoint
+       */
+      callbackUrl?: string;
+    };
+    StartScheduleRequest: {
+      batch: {
+        items: (
+          | {
+              /**
+               * @description MX Platform API
+               * @constant
+               */
+              provider: 'mx';
+              resource: {
+                /** @description MX user guid (or your user id) */
+                userId: string;
+                /** @description MX member guid: the connection to refresh */
+                memberId: string;
+              };
+              accountIds?: string[];
+              /** @description With requiredAmount: can this account fund it? */
+              fundingAccountId?: string;
+              /** @description With fundingAccountId */
+              requiredAmount?: {
+                /** @description Integer minor units (e.g. 1999 = $19.99) */
+                amount: number;
+                /** @enum {string} */
+                currency:
+                  | 'AED'
+                  | 'ARS'
+                  | 'AUD'
+                  | 'BHD'
+                  | 'BIF'
+                  | 'BRL'
+                  | 'CAD'
+                  | 'CHF'
+                  | 'CLF'
+                  | 'CLP'
+                  | 'CNY'
+                  | 'COP'
+                  | 'CZK'
+                  | 'DJF'
+                  | 'DKK'
+                  | 'EGP'
+                  | 'EUR'
+                  | 'GBP'
+                  | 'GNF'
+                  | 'HKD'
+                  | 'HUF'
+                  | 'IDR'
+                  | 'ILS'
+                  | 'INR'
+                  | 'IQD'
+                  | 'ISK'
+                  | 'JOD'
+                  | 'JPY'
+                  | 'KMF'
+                  | 'KRW'
+                  | 'KWD'
+                  | 'LYD'
+                  | 'MXN'
+                  | 'MYR'
+                  | 'NGN'
+                  | 'NOK'
+                  | 'NZD'
+                  | 'OMR'
+                  | 'PEN'
+                  | 'PHP'
+                  | 'PKR'
+                  | 'PLN'
+                  | 'PYG'
+                  | 'RON'
+                  | 'RUB'
+                  | 'RWF'
+                  | 'SAR'
+                  | 'SEK'
+                  | 'SGD'
+                  | 'THB'
+                  | 'TND'
+                  | 'TRY'
+                  | 'TWD'
+                  | 'UAH'
+                  | 'UGX'
+                  | 'USD'
+                  | 'UYI'
+                  | 'UYW'
+                  | 'VND'
+                  | 'VUV'
+                  | 'XAF'
+                  | 'XOF'
+                  | 'XPF'
+                  | 'ZAR';
+              };
+              timeouts?: {
+                overallSeconds?: number;
+                mfaSeconds?: number;
+                pollIntervalSeconds?: number;
+                maxPollIntervalSeconds?: number;
+              };
+              /** @description Your own id for this item (an invoice, a debit); returned with its result */
+              reference: string;
+            }
+          | {
+              /**
+               * @description Meld Bank Linking
+               * @constant
+               */
+              provider: 'meld';
+              resource: {
+                /** @description Meld customerId */
+                userId: string;
+                /** @description Meld connectionId: the connection to refresh */
+                memberId: string;
+              };
+              accountIds?: string[];
+              /** @description With requiredAmount: can this account fund it? */
+              fundingAccountId?: string;
+              /** @description With fundingAccountId */
+              requiredAmount?: {
+                /** @description Integer minor units (e.g. 1999 = $19.99) */
+                amount: number;
+                /** @enum {string} */
+                currency:
+                  | 'AED'
+                  | 'ARS'
+                  | 'AUD'
+                  | 'BHD'
+                  | 'BIF'
+                  | 'BRL'
+                  | 'CAD'
+                  | 'CHF'
+                  | 'CLF'
+                  | 'CLP'
+                  | 'CNY'
+                  | 'COP'
+                  | 'CZK'
+                  | 'DJF'
+                  | 'DKK'
+                  | 'EGP'
+                  | 'EUR'
+                  | 'GBP'
+                  | 'GNF'
+                  | 'HKD'
+                  | 'HUF'
+                  | 'IDR'
+                  | 'ILS'
+                  | 'INR'
+                  | 'IQD'
+                  | 'ISK'
+                  | 'JOD'
+                  | 'JPY'
+                  | 'KMF'
+                  | 'KRW'
+                  | 'KWD'
+                  | 'LYD'
+                  | 'MXN'
+                  | 'MYR'
+                  | 'NGN'
+                  | 'NOK'
+                  | 'NZD'
+                  | 'OMR'
+                  | 'PEN'
+                  | 'PHP'
+                  | 'PKR'
+                  | 'PLN'
+                  | 'PYG'
+                  | 'RON'
+                  | 'RUB'
+                  | 'RWF'
+                  | 'SAR'
+                  | 'SEK'
+                  | 'SGD'
+                  | 'THB'
+                  | 'TND'
+                  | 'TRY'
+                  | 'TWD'
+                  | 'UAH'
+                  | 'UGX'
+                  | 'USD'
+                  | 'UYI'
+                  | 'UYW'
+                  | 'VND'
+                  | 'VUV'
+                  | 'XAF'
+                  | 'XOF'
+                  | 'XPF'
+                  | 'ZAR';
+              };
+              timeouts?: {
+                overallSeconds?: number;
+                mfaSeconds?: number;
+                pollIntervalSeconds?: number;
+                maxPollIntervalSeconds?: number;
+              };
+              /** @description Your own id for this item (an invoice, a debit); returned with its result */
+              reference: string;
+            }
+          | {
+              /**
+               * @description Spinwheel
+               * @constant
+               */
+              provider: 'spinwheel';
+              /** @description No memberId: a Spinwheel check refreshes the user's liabilities; it names a user only */
+              resource: {
+                /** @description Spinwheel userId */
+                userId: string;
+              };
+              accountIds?: string[];
+              /** @description With requiredAmount: can this account fund it? */
+              fundingAccountId?: string;
+              /** @description With fundingAccountId */
+              requiredAmount?: {
+                /** @description Integer minor units (e.g. 1999 = $19.99) */
+                amount: number;
+                /** @enum {string} */
+                currency:
+                  | 'AED'
+                  | 'ARS'
+                  | 'AUD'
+                  | 'BHD'
+                  | 'BIF'
+                  | 'BRL'
+                  | 'CAD'
+                  | 'CHF'
+                  | 'CLF'
+                  | 'CLP'
+                  | 'CNY'
+                  | 'COP'
+                  | 'CZK'
+                  | 'DJF'
+                  | 'DKK'
+                  | 'EGP'
+                  | 'EUR'
+                  | 'GBP'
+                  | 'GNF'
+                  | 'HKD'
+                  | 'HUF'
+                  | 'IDR'
+                  | 'ILS'
+                  | 'INR'
+                  | 'IQD'
+                  | 'ISK'
+                  | 'JOD'
+                  | 'JPY'
+                  | 'KMF'
+                  | 'KRW'
+                  | 'KWD'
+                  | 'LYD'
+                  | 'MXN'
+                  | 'MYR'
+                  | 'NGN'
+                  | 'NOK'
+                  | 'NZD'
+                  | 'OMR'
+                  | 'PEN'
+                  | 'PHP'
+                  | 'PKR'
+                  | 'PLN'
+                  | 'PYG'
+                  | 'RON'
+                  | 'RUB'
+                  | 'RWF'
+                  | 'SAR'
+                  | 'SEK'
+                  | 'SGD'
+                  | 'THB'
+                  | 'TND'
+                  | 'TRY'
+                  | 'TWD'
+                  | 'UAH'
+                  | 'UGX'
+                  | 'USD'
+                  | 'UYI'
+                  | 'UYW'
+                  | 'VND'
+                  | 'VUV'
+                  | 'XAF'
+                  | 'XOF'
+                  | 'XPF'
+                  | 'ZAR';
+              };
+              timeouts?: {
+                overallSeconds?: number;
+                mfaSeconds?: number;
+                pollIntervalSeconds?: number;
+                maxPollIntervalSeconds?: number;
+              };
+              /** @description Your own id for this item (an invoice, a debit); returned with its result */
+              reference: string;
+            }
+        )[];
+        /** @description Item checks in flight per page of 200 items (default 25); provider pacing applies on top */
+        itemConcurrency?: number;
+      };
+      /** @description Cron expressions, e.g. "0 6 14,L * *" */
+      cron?: string[];
+      /** @description e.g. {dayOfMonth: 14, hour: 6} and the last day */
+      calendars?: {
+        month?: number;
+        dayOfMonth?: number;
+        /** @enum {string} */
+        dayOfWeek?: 'SUNDAY' | 'MONDAY' | 'TUESDAY' | 'WEDNESDAY' | 'THURSDAY' | 'FRIDAY' | 'SATURDAY';
+        hour: number;
+        minute?: number;
+      }[];
+      /**
+       * Format: date-time
+       * @description Run once at this time
+       */
+      at?: string;
+      /** @description IANA zone, e.g. America/New_York (default UTC) */
+      timeZone?: string;
+      paused?: boolean;
+    };
+    BatchView: {
+      id: string;
+      /** @enum {string} */
+      status: 'RUNNING' | 'CANCELING' | 'COMPLETED' | 'CANCELED';
+      totalItems: number;
+      counts: {
+        total: number;
+        pending: number;
+        running: number;
+        done: number;
+        byStatus: {
+          [key: string]: number;
+        };
+        byDecision: {
+          [key: string]: number;
+        };
+      };
+      createdAt?: string;
+      finishedAt?: string | null;
+      itemsUrl: string;
+    };
+    BatchItemsPage: {
+      items: {
+        index: number;
+        reference: string;
+        /** @enum {string} */
+        status:
+          | 'PENDING'
+          | 'RUNNING'
+          | 'COMPLETED'
+          | 'FAILED'
+          | 'ACTION_REQUIRED'
+          | 'NOT_SUPPORTED'
+          | 'TIMED_OUT'
+          | 'CANCELED';
+        /** @description GET /v1/balance-checks/{checkId} for the full answer */
+        checkId?: string;
+        /** @enum {string} */
+        decision?: 'SUFFICIENT' | 'INSUFFICIENT' | 'UNKNOWN';
+        reasonCode?: string;
+      }[];
+      nextCursor: string | null;
+    };
+    ScheduleView: {
+      id: string;
+      paused: boolean;
+      note: string | null;
+      nextRuns: string[];
+      timeZone: string;
+      batches: {
+        firedAt: string;
+        batchId?: string;
+      }[];
+    };
+    ScheduleList: {
+      schedules: {
+        id: string;
+      }[];
     };
     ActionRequiredEvent: {
       /** @constant */
@@ -1239,6 +2083,32 @@ export interface components {
         };
       };
     };
+    BatchCompletedEvent: {
+      /** @constant */
+      type: 'balance_check_batch.completed';
+      /** @description When the event happened */
+      timestamp: string;
+      data: {
+        /** @description The batch id (GET /v1/balance-check-batches/{id}) */
+        batchId: string;
+        /** @enum {string} */
+        status: 'COMPLETED' | 'CANCELED';
+        totalItems: number;
+        counts: {
+          total: number;
+          pending: number;
+          running: number;
+          done: number;
+          byStatus: {
+            [key: string]: number;
+          };
+          byDecision: {
+            [key: string]: number;
+          };
+        };
+        itemsUrl: string;
+      };
+    };
   };
   responses: never;
   parameters: never;
@@ -1246,7 +2116,7 @@ export interface components {
   headers: {
     /** @description The request id (the caller’s X-Request-Id when it is sane, else a new UUID) */
     'X-Request-Id': string;
-    /** @description The check’s URL */
+    /** @description The URL of the check (or batch, schedule) */
     Location: string;
     /** @description Seconds to wait before retrying */
     'Retry-After': string;
@@ -1583,7 +2453,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Conflict with the check’s state */
+      /** @description Conflict with the state of the check (or batch) */
       409: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
@@ -1703,7 +2573,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Conflict with the check’s state */
+      /** @description Conflict with the state of the check (or batch) */
       409: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
@@ -1833,7 +2703,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description Conflict with the check’s state */
+      /** @description Conflict with the state of the check (or batch) */
       409: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
@@ -1865,6 +2735,1235 @@ export interface operations {
       };
       /** @description Validation failed: `errors` names each field path and what was wrong */
       422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  startBalanceCheckBatch: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Same key + same body → the same batch for 24 h; same key + another body → 422; while the first request runs → 409 */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartBatchRequest'];
+      };
+    };
+    responses: {
+      /** @description Accepted (or a replay); poll the Location for progress */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          Location: components['headers']['Location'];
+          'Idempotent-Replayed': components['headers']['Idempotent-Replayed'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BatchView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A request with this Idempotency-Key is still being processed */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Validation failed: `errors` names each field path and what was wrong */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getBalanceCheckBatch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The batch */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BatchView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the state of the check (or batch) */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  cancelBalanceCheckBatch: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Canceling */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          Location: components['headers']['Location'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BatchView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the state of the check (or batch) */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listBalanceCheckBatchItems: {
+    parameters: {
+      query?: {
+        /** @description nextCursor of the previous page */
+        cursor?: string;
+        /** @description Items per page (default 100) */
+        limit?: number;
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of items */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['BatchItemsPage'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Conflict with the state of the check (or batch) */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Validation failed: `errors` names each field path and what was wrong */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listBalanceCheckSchedules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Schedule ids */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleList'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createBalanceCheckSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartScheduleRequest'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          Location: components['headers']['Location'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Validation failed: `errors` names each field path and what was wrong */
+      422: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getBalanceCheckSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The schedule */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  deleteBalanceCheckSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted */
+      204: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  pauseBalanceCheckSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The schedule */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  resumeBalanceCheckSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The schedule */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Rate limited */
+      429: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Temporal or a worker did not answer in time; retry */
+      503: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'Retry-After': components['headers']['Retry-After'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  triggerBalanceCheckSchedule: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The schedule */
+      202: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ScheduleView'];
+        };
+      };
+      /** @description Malformed request (e.g. the body is not valid JSON) */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Missing or invalid credentials */
+      401: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          'WWW-Authenticate': components['headers']['WWW-Authenticate'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The API key lacks the scope */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource (or not yours) */
+      404: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body too large */
+      413: {
+        headers: {
+          'X-Request-Id': components['headers']['X-Request-Id'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Body is not application/json, or its charset is not supported */
+      415: {
         headers: {
           'X-Request-Id': components['headers']['X-Request-Id'];
           [name: string]: unknown;
@@ -2310,6 +4409,49 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': components['schemas']['NotSupportedEvent'];
+      };
+    };
+    responses: {
+      /** @description Gone: stop sending this event */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Delivered: no further attempts */
+      '2XX': {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Any other answer (or none in time): retried with backoff and jitter */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  batchCompletedEventCallback: {
+    parameters: {
+      query?: never;
+      header: {
+        /** @description The event’s id: the same on every retry — dedupe on it */
+        'webhook-id': string;
+        /** @description Seconds since the epoch when this attempt was signed */
+        'webhook-timestamp': string;
+        /** @description `v1,<base64 HMAC-SHA256>` over `webhook-id.webhook-timestamp.body` with the API key’s `whsec_` secret; two while a secret rotates */
+        'webhook-signature': string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['BatchCompletedEvent'];
       };
     };
     responses: {

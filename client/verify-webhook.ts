@@ -8,12 +8,23 @@ import type { webhooks } from './schema';
 export type BalanceCheckWebhookEvent =
   webhooks[keyof webhooks]['post']['requestBody']['content']['application/json'];
 
+/** A batch ended (`balance_check_batch.completed`): its final status and counts; items are paged from itemsUrl. */
+export type BalanceCheckBatchWebhookEvent = Extract<
+  BalanceCheckWebhookEvent,
+  { type: 'balance_check_batch.completed' }
+>;
+
 export class WebhookVerificationError extends Error {}
 
 export interface VerifiedWebhook {
   /** webhook-id: the same on every retry of an event — dedupe on it. */
   id: string;
   event: BalanceCheckWebhookEvent;
+}
+
+/** The event as a batch's end (`balance_check_batch.completed`), or undefined for a check's event. */
+export function asBatchEvent(event: BalanceCheckWebhookEvent): BalanceCheckBatchWebhookEvent | undefined {
+  return event.type === 'balance_check_batch.completed' ? event : undefined;
 }
 
 export function verifyBalanceCheckWebhook(

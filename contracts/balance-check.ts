@@ -60,6 +60,11 @@ export interface BalanceCheckInput extends CheckQuestion {
   owner?: string;
   /** The first caller's id (its check id names it); FIRST_CALLER_ID when absent. */
   callerId?: string;
+  /**
+   * Provider calls go to the provider's own activity task queue (providerTaskQueue), where a
+   * task-queue-wide rate limit paces them across every worker. Absent: the workflow's queue, as before.
+   */
+  providerTaskQueues?: boolean;
   /** Where the first caller's events go (absent: no callbacks; older histories have none). */
   callback?: CallbackTarget;
 }
@@ -254,6 +259,10 @@ export const CHECK_FINISHED = 'CheckFinished';
 export const TOO_MANY_CALLERS = 'TooManyCallers';
 
 export const TASK_QUEUE = 'balance-check';
+
+/** The activity task queue of one provider's calls when checks are paced (`balance-check-mx`, …). */
+export const providerTaskQueue = (workflowTaskQueue: string, provider: ProviderName) =>
+  `${workflowTaskQueue}-${provider}`;
 
 /** Owners (tenants) are API key owners: letters, digits, . _ - (no ':', which separates id parts). */
 export const OWNER_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;

@@ -2,6 +2,7 @@
 // types and constants only: this module is bundled into workflow code. Secrets never appear here —
 // the delivery activity looks them up in the worker's config by the API key named in the target.
 import type { BalanceCheckResult, ChallengeView } from './balance-check';
+import type { BatchCounts } from './batch';
 
 /** Where one caller's events go: the URL and the API key whose signing secrets sign them. */
 export interface CallbackTarget {
@@ -17,6 +18,8 @@ export const CALLBACK_EVENT_TYPES = [
   'balance_check.timed_out',
   'balance_check.canceled',
   'balance_check.not_supported',
+  /** A batch ended (every item answered, or canceled): to the batch creator's callback target. */
+  'balance_check_batch.completed',
 ] as const;
 export type CallbackEventType = (typeof CALLBACK_EVENT_TYPES)[number];
 
@@ -44,9 +47,23 @@ export interface CallbackEvent {
   answerBy?: string;
 }
 
+/** A batch ended: its final state and counts (per-item results are paged from the API). */
+export interface BatchCallbackEvent {
+  eventKey: string;
+  type: 'balance_check_batch.completed';
+  occurredAt: string;
+  batch: {
+    owner: string;
+    batchId: string;
+    status: 'COMPLETED' | 'CANCELED';
+    totalItems: number;
+    counts: BatchCounts;
+  };
+}
+
 export interface DeliverCallbackInput {
   target: CallbackTarget;
-  event: CallbackEvent;
+  event: CallbackEvent | BatchCallbackEvent;
 }
 
 /** One delivery attempt as the activity reports it; the workflow sleeps `retryInMs` before the next. */
@@ -59,7 +76,7 @@ export type DeliveryAttempt =
 export type DeliveryOutcome = 'DELIVERED' | 'ABANDONED';
 
 /** The delivery workflow's id: one per event, so a second start of the same event is a no-op. */
-export function callbackWorkflowId(event: CallbackEvent): string {
+export function callbackWorkflowId(event: Pick<CallbackEvent, 'eventKey'>): string {
   return `balance-check-callback:${event.eventKey}`;
 }
 

@@ -1,7 +1,7 @@
 // The sandbox's built-in callback receiver: `npm start` points the sandbox key's callbacks here, so a
 // new user sees each signed event arrive (a log line, and GET /sandbox/callbacks lists them).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { verifyBalanceCheckWebhook, type VerifiedWebhook } from '../client/verify-webhook';
+import { asBatchEvent, verifyBalanceCheckWebhook, type VerifiedWebhook } from '../client/verify-webhook';
 
 export const SANDBOX_CALLBACK_PATH = '/sandbox/callbacks';
 /** The sandbox key's signing secret (a dev secret; real keys get theirs from CALLBACK_SECRETS). */
@@ -40,13 +40,20 @@ export function createCallbackReceiver(
         if (!received.some((r) => r.id === verified.id)) {
           received.push(verified);
           if (received.length > 200) received.shift();
-          const { type, data } = verified.event;
-          const challenges =
-            'challenges' in data ? data.challenges.map((c) => `${c.id} "${c.label}"`).join(', ') : '';
-          log(
-            `callback received: ${type} ${data.checkId}${challenges ? ` challenges: ${challenges}` : ''}`,
-            verified,
-          );
+          const { event } = verified;
+          const batch = asBatchEvent(event);
+          if (batch) {
+            const { batchId, status, counts } = batch.data;
+            log(`callback received: ${batch.type} ${batchId} ${status} (${counts.done} items)`, verified);
+          } else {
+            const { type, data } = event as Exclude<typeof event, { type: 'balance_check_batch.completed' }>;
+            const challenges =
+              'challenges' in data ? data.challenges.map((c) => `${c.id} "${c.label}"`).join(', ') : '';
+            log(
+              `callback received: ${type} ${data.checkId}${challenges ? ` challenges: ${challenges}` : ''}`,
+              verified,
+            );
+          }
         }
         res.writeHead(204).end();
       });

@@ -16,7 +16,9 @@ import type { Env } from '../providers/registration';
 import { createProviderRegistry, REGISTRATIONS } from '../providers/registry';
 import { sandboxedProviders, type SandboxedProvider } from '../providers/sandboxes';
 import type { RunningSimulator } from '../providers/simulator-kit';
+import { createBatchItemsWorker } from '../worker/batch-worker';
 import { createBalanceCheckWorker } from '../worker/create-worker';
+import { createProviderWorkers, type ProviderWorkersOptions } from '../worker/provider-workers';
 
 export interface SandboxStackOptions {
   client: Client;
@@ -43,6 +45,8 @@ export interface SandboxStackOptions {
   apiKeys?: ApiDeps['apiKeys'];
   ratePerMinute?: ApiDeps['ratePerMinute'];
   updateDeadlineMs?: ApiDeps['updateDeadlineMs'];
+  /** Paced provider calls: per-provider activity task queues with these fleet-wide limits. */
+  providerPacing?: Pick<ProviderWorkersOptions, 'maxCallsPerSecond' | 'interceptors'>;
   /**
    * Callback settings for the API and the worker. `'built-in-receiver'` (npm start): the sandbox key's
    * events go to the receiver at /sandbox/callbacks. Default: no callbacks (tests' histories stay as recorded).
@@ -70,6 +74,8 @@ export interface SandboxStack {
   /** Env entries configuring every provider for its simulator (for child workers). */
   providerEnv: Env;
   worker?: Worker;
+  /** Runs batch items (start or join a check, await its answer); absent with withoutWorker. */
+  batchWorker?: Worker;
   close(): Promise<void>;
 }
 
@@ -112,13 +118,18 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     apiKeys: opts.apiKeys ?? [SANDBOX_KEY_CONFIG],
     ratePerMinute: opts.ratePerMinute,
     updateDeadlineMs: opts.updateDeadlineMs,
+    providerTaskQueues: opts.providerPacing !== undefined,
     callbacks: { ...callbacks, ...(opts.resolveHost ? { resolve: opts.resolveHost } : {}) },
   });
   handler = (req, res) =>
     req.url?.startsWith(SANDBOX_CALLBACK_PATH) ? receiver.handle(req, res) : app(req, res);
 
   let worker: Worker | undefined;
+  let batchWorker: Worker | undefined;
   let running: Promise<void> | undefined;
+  let batchRunning: Promise<void> | undefined;
+  const providerWorkers: Worker[] = [];
+  const providerRunning: Promise<void>[] = [];
   if (!opts.withoutWorker) {
     worker = await createBalanceCheckWorker({
       connection: opts.connection,
@@ -130,6 +141,26 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
       dataConverter: opts.dataConverter,
     });
     running = worker.run();
+    batchWorker = await createBatchItemsWorker({
+      connection: opts.connection,
+      namespace: opts.namespace,
+      client: opts.client,
+      taskQueue: opts.taskQueue ?? TASK_QUEUE,
+      dataConverter: opts.dataConverter,
+    });
+    batchRunning = batchWorker.run();
+    if (opts.providerPacing) {
+      const paced = await createProviderWorkers({
+        connection: opts.connection,
+        namespace: opts.namespace,
+        taskQueue: opts.taskQueue ?? TASK_QUEUE,
+        providers: createProviderRegistry(providerEnv, fetch, registrations),
+        dataConverter: opts.dataConverter,
+        ...opts.providerPacing,
+      });
+      providerWorkers.push(...paced);
+      providerRunning.push(...paced.map((w) => w.run()));
+    }
   }
 
   return {
@@ -137,9 +168,14 @@ export async function startSandboxStack(opts: SandboxStackOptions): Promise<Sand
     simulators,
     providerEnv,
     worker,
+    batchWorker,
     async close() {
       if (worker && worker.getState() === 'RUNNING') worker.shutdown();
+      if (batchWorker && batchWorker.getState() === 'RUNNING') batchWorker.shutdown();
+      for (const w of providerWorkers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(providerRunning.map((p) => p.catch(() => undefined)));
       await running?.catch(() => undefined);
+      await batchRunning?.catch(() => undefined);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all(Object.values(simulators).map((s) => s.close()));

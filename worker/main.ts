@@ -2,6 +2,7 @@
 // providers (each registration's envDoc), Temporal (envconfig), codec keys, metrics, tracing.
 // See docs/OPERATIONS.md and docs/DEPLOYS.md. SIGINT/SIGTERM drain it (the SDK Runtime's default
 // shutdown signals): polling stops, running activities get WORKER_SHUTDOWN_GRACE_MS, then it exits.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { prettifyError, ZodError } from 'zod';
 import { loadCallbackConfig } from '../callbacks/config';
@@ -15,7 +16,9 @@ import { loadWorkerDeploymentSettings } from '../config/worker-deployment';
 import { createLogger } from '../observability/logger';
 import { installWorkerRuntime } from '../observability/worker-telemetry';
 import { createProviderRegistry } from '../providers/registry';
+import { createBatchItemsWorker } from './batch-worker';
 import { createBalanceCheckWorker } from './create-worker';
+import { createProviderWorkers, maxCallsPerSecondFromEnv } from './provider-workers';
 import { chooseWorkflowSource } from './workflow-bundle';
 
 async function main(): Promise<void> {
@@ -62,6 +65,31 @@ async function main(): Promise<void> {
       deployment: deploy.deployment,
       shutdownGraceTime: deploy.shutdownGraceMs,
     });
+    // Batch items (unversioned: activity-only, on their own task queue) start/join checks and wait for their answers through a client (own task queue).
+    const clientConnection = await Connection.connect(temporal.connectionOptions);
+    const batchWorker = await createBatchItemsWorker({
+      connection,
+      namespace: temporal.namespace,
+      client: new Client({
+        connection: clientConnection,
+        namespace: temporal.namespace,
+        dataConverter: createDataConverter(codec),
+      }),
+      taskQueue: settings.taskQueue,
+      dataConverter: createDataConverter(codec),
+      identity: settings.identity,
+    });
+    // Always polled (cheap), so an API started with PROVIDER_TASK_QUEUES=on never strands a check;
+    // MX_MAX_CALLS_PER_SECOND, … pace them across every worker.
+    const providerWorkers = await createProviderWorkers({
+      connection,
+      namespace: temporal.namespace,
+      providers,
+      taskQueue: settings.taskQueue,
+      maxCallsPerSecond: maxCallsPerSecondFromEnv(process.env),
+      dataConverter: createDataConverter(codec),
+      identity: settings.identity,
+    });
     // The Runtime drains the worker on SIGTERM; this only bounds a shutdown that hangs.
     const backstop = () =>
       setTimeout(() => {
@@ -82,7 +110,8 @@ async function main(): Promise<void> {
       },
       'balance-check worker started',
     );
-    await worker.run();
+    await Promise.all([worker.run(), batchWorker.run(), ...providerWorkers.map((w) => w.run())]);
+    await clientConnection.close();
     log.info('balance-check worker stopped');
   } finally {
     await connection.close();

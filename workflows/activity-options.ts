@@ -2,6 +2,7 @@
 import * as wf from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import { NON_RETRYABLE_PROVIDER_ERRORS } from '../contracts/provider-errors';
+import { providerTaskQueue } from '../contracts/balance-check';
 import type { CheckState } from './check-state';
 
 const ACTIVITY_OPTIONS: wf.ActivityOptions = {
@@ -24,5 +25,9 @@ export function withSummary(state: CheckState, summary: string): wf.ActivityOpti
     ...ACTIVITY_OPTIONS,
     summary,
     scheduleToCloseTimeout: Math.max(state.deadline - Date.now(), 15_000),
+    // Opt-in per check (its input), so runs recorded without it replay with the same commands.
+    ...(state.input.providerTaskQueues
+      ? { taskQueue: providerTaskQueue(wf.workflowInfo().taskQueue, state.input.provider) }
+      : {}),
   };
 }

@@ -6,6 +6,7 @@ import * as wf from '@temporalio/workflow';
 import type { CallerRecord, CheckStatus } from '../contracts/balance-check';
 import {
   callbackWorkflowId,
+  type BatchCallbackEvent,
   type CallbackEvent,
   type CallbackEventType,
   type CallbackTarget,
@@ -87,15 +88,18 @@ export class CallbackNotifier {
   }
 }
 
-/** Starts the delivery child; it outlives the check (ABANDON) and is not cancelled with it. */
-async function startDelivery(target: CallbackTarget, event: CallbackEvent): Promise<void> {
+/** Starts the delivery child; it outlives the check or batch (ABANDON) and is not cancelled with it. */
+export async function startDelivery(
+  target: CallbackTarget,
+  event: CallbackEvent | BatchCallbackEvent,
+): Promise<void> {
   try {
     await wf.CancellationScope.nonCancellable(() =>
       wf.startChild(deliverCallback, {
         workflowId: callbackWorkflowId(event),
         args: [{ target, event }],
         parentClosePolicy: 'ABANDON',
-        staticSummary: `${event.type} for caller ${event.check.callerId} → ${target.url}`,
+        staticSummary: `${event.type} for ${'batch' in event ? `batch ${event.batch.batchId}` : `caller ${event.check.callerId}`} → ${target.url}`,
       }),
     );
   } catch (err) {

@@ -1,11 +1,7 @@
 // /v1/balance-checks: start (idempotent; reuse / join / long-poll), read, cancel — each caller sees
 // only its own checks (the API key's owner), answered for its own question.
 import { Router, type Request, type Response } from 'express';
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { CHECK_FINISHED, UNKNOWN_CALLER, type BalanceCheckInput } from '../../contracts/balance-check';
 import { withdrawCallerUpdate } from '../../workflows/definitions';
@@ -27,6 +23,8 @@ export interface ChecksDeps {
   /** Built from the providers the API admits (api/schemas.ts requestSchemas). */
   startCheckBody: RequestSchemas['startCheck'];
   onCheckStarted?: (provider: string) => void;
+  /** Checks call providers on the paced per-provider task queues (see worker/provider-workers.ts). */
+  providerTaskQueues?: boolean;
   /** Callback endpoints, allow-lists and the SSRF policy (loadCallbackConfig); absent: no callbacks. */
   callbacks?: CallbackApiConfig;
   /** Aborted when the process starts shutting down: long-polls answer 202 at once. */
@@ -60,11 +58,14 @@ export function createChecksRouter(deps: ChecksDeps): Router {
       ...question,
       requestedBy: apiKey.name,
       owner: apiKey.owner,
+      ...(deps.providerTaskQueues ? { providerTaskQueues: true } : {}),
       ...(callback ? { callback } : {}),
     };
 
     const bodyHash = canonicalHash(parsed.data);
-    const storeKey = idempotencyKey.data ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}` : undefined;
+    const storeKey = idempotencyKey.data
+      ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}`
+      : undefined;
     if (storeKey) {
       const claim = await deps.idempotency.claim(storeKey, bodyHash);
       if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
@@ -151,7 +152,9 @@ export function createChecksRouter(deps: ChecksDeps): Router {
       ]);
     } catch (err) {
       const type =
-        err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type : undefined;
+        err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure
+          ? err.cause.type
+          : undefined;
       if (type === UNKNOWN_CALLER) throw notFound();
       if (type === CHECK_FINISHED || err instanceof WorkflowNotFoundError) throw finished('COMPLETED');
       throw err;
@@ -163,5 +166,10 @@ export function createChecksRouter(deps: ChecksDeps): Router {
 }
 
 function finished(workflowStatus: string) {
-  return problem(409, 'check-finished', 'The check has already finished', `Its workflow is ${workflowStatus}`);
+  return problem(
+    409,
+    'check-finished',
+    'The check has already finished',
+    `Its workflow is ${workflowStatus}`,
+  );
 }

@@ -1,0 +1,173 @@
+// Batch bench (issue 17): one N-item batch vs N single checks through the API, on the sandbox
+// (simulators at a fast time scale, MX paced by its task-queue rate limit). Reports wall time,
+// provider calls/s against the limit, worker RSS, the batch's history (batch + its pages) and
+// history events per item. `npx tsx bench/batch.ts --size smoke|full` (full = 10,000 items), or
+// `--items N --rate R` for another size.
+import type { Client } from '@temporalio/client';
+import { batchPageWorkflowId } from '../contracts/batch';
+import { decodeBatchId } from '../api/batch-id';
+import { createLogger } from '../observability/logger';
+import { startSandboxStack } from '../sandbox/stack';
+import { sandboxApi } from '../test/helpers/sandbox-api';
+import { startDevServer, workflowBundle } from '../test/helpers/temporal-env';
+
+export interface BatchBenchReport {
+  items: number;
+  rateLimit: number;
+  batch: {
+    wallS: number;
+    completed: number;
+    providerCallsPerS: number;
+    /** The batch workflow (every run) and its pages. */
+    historyEvents: number;
+    historyBytes: number;
+    /** Runs of the batch workflow (it continues as new) and the largest run's history. */
+    runs: number;
+    largestRunEvents: number;
+    largestRunBytes: number;
+  };
+  singles: { wallS: number; completed: number; providerCallsPerS: number; historyEventsPerCheck: number };
+  workerRssMiB: number;
+}
+
+const SIZES = { smoke: { items: 12, rate: 20 }, full: { items: 10_000, rate: 200 } } as const;
+
+export async function runBatchBench(
+  size: keyof typeof SIZES | { items: number; rate: number },
+  log: (line: string) => void = console.log,
+): Promise<BatchBenchReport> {
+  const { items: n, rate } = typeof size === 'string' ? SIZES[size] : size;
+  const env = await startDevServer();
+  const stack = await startSandboxStack({
+    client: env.client,
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    providers: ['mx'],
+    timeScale: 0.02,
+    workflowBundle: await workflowBundle(),
+    logger: createLogger({ name: 'api', level: 'silent' }),
+    ratePerMinute: 1_000_000,
+    providerPacing: { maxCallsPerSecond: { mx: rate } },
+  });
+  const api = sandboxApi(stack.apiUrl);
+  const item = (i: number, offset: number) => ({
+    provider: 'mx',
+    resource: { userId: 'USR-sandbox', memberId: `MBR-connected.${offset + i}` },
+    fundingAccountId: 'ACT-connected-checking',
+    requiredAmount: { amount: 1000, currency: 'USD' },
+  });
+  const providerCalls = (since: number) => stack.simulators.mx!.callLog().filter((c) => c.at >= since).length;
+  try {
+    // 1) one batch of n items
+    let since = Date.now();
+    const created = await api('POST', '/v1/balance-check-batches', {
+      items: Array.from({ length: n }, (_, i) => ({ ...item(i, 100_000), reference: `bench-${i}` })),
+      itemConcurrency: 100,
+    });
+    if (created.status !== 202) throw new Error(`batch: ${created.status} ${JSON.stringify(created.body)}`);
+    let view: any;
+    for (;;) {
+      view = (await api('GET', `/v1/balance-check-batches/${created.body.id}`)).body;
+      if (view.status === 'COMPLETED') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const batchWallS = (Date.now() - since) / 1000;
+    const batchCalls = providerCalls(since);
+    const history = await batchHistory(env.client, created.body.id);
+    log(`batch of ${n}: ${batchWallS.toFixed(1)} s, ${view.counts.byStatus.COMPLETED ?? 0} completed`);
+
+    // 2) n single checks through the API
+    since = Date.now();
+    const started = await Promise.all(
+      Array.from({ length: n }, (_, i) => api('POST', '/v1/balance-checks', item(i, 200_000))),
+    );
+    const ids = started.map((s) => s.body.id as string);
+    let completed = 0;
+    for (const id of ids) {
+      for (;;) {
+        const v = (await api('GET', `/v1/balance-checks/${id}`)).body;
+        if (v.phase === 'DONE') {
+          if (v.status === 'COMPLETED') completed++;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const singlesWallS = (Date.now() - since) / 1000;
+    const singleCalls = providerCalls(since);
+    const first = decodeCheckIdRef(started[0]!.body);
+    const singleEvents = first
+      ? (await env.client.workflow.getHandle(first.workflowId, first.runId).describe()).historyLength
+      : 0;
+    const report: BatchBenchReport = {
+      items: n,
+      rateLimit: rate,
+      batch: {
+        wallS: batchWallS,
+        completed: view.counts.byStatus.COMPLETED ?? 0,
+        providerCallsPerS: batchCalls / batchWallS,
+        historyEvents: history.events,
+        historyBytes: history.bytes,
+        runs: history.runs,
+        largestRunEvents: history.largestRunEvents,
+        largestRunBytes: history.largestRunBytes,
+      },
+      singles: {
+        wallS: singlesWallS,
+        completed,
+        providerCallsPerS: singleCalls / singlesWallS,
+        historyEventsPerCheck: singleEvents,
+      },
+      workerRssMiB: process.memoryUsage().rss / 2 ** 20,
+    };
+    log(JSON.stringify(report));
+    return report;
+  } finally {
+    await stack.close();
+    await env.teardown();
+  }
+}
+
+function decodeCheckIdRef(view: { workflowId?: string; runId?: string }) {
+  return view.workflowId && view.runId ? { workflowId: view.workflowId, runId: view.runId } : undefined;
+}
+
+/** History events and bytes of the batch workflow (every run) and its pages (item checks excluded). */
+async function batchHistory(client: Client, id: string) {
+  const ref = decodeBatchId(id)!;
+  const describe = async (workflowId: string, runId?: string) => {
+    const d = await client.workflow.getHandle(workflowId, runId).describe();
+    return { events: d.historyLength, bytes: d.historySize ?? 0 };
+  };
+  const total = { events: 0, bytes: 0, runs: 0, largestRunEvents: 0, largestRunBytes: 0 };
+  for await (const run of client.workflow.list({ query: `WorkflowId = "${ref.workflowId}"` })) {
+    const r = await describe(ref.workflowId, run.runId);
+    total.runs++;
+    total.events += r.events;
+    total.bytes += r.bytes;
+    total.largestRunEvents = Math.max(total.largestRunEvents, r.events);
+    total.largestRunBytes = Math.max(total.largestRunBytes, r.bytes);
+  }
+  for (let page = 0; ; page++) {
+    const p = await describe(batchPageWorkflowId(ref.workflowId, page)).catch(() => undefined);
+    if (!p) break;
+    total.events += p.events;
+    total.bytes += p.bytes;
+  }
+  return total;
+}
+
+if (require.main === module) {
+  const arg = (name: string) =>
+    process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+  const size = arg('--size') ?? 'smoke';
+  if (size !== 'smoke' && size !== 'full') throw new Error('--size smoke|full');
+  const items = arg('--items');
+  runBatchBench(items ? { items: Number(items), rate: Number(arg('--rate') ?? 200) } : size).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
