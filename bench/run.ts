@@ -8,7 +8,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { hashApiKey } from '../api/auth';
 import { startSandboxStack } from '../sandbox/stack';
 import { startDevServer, workflowBundle } from '../test/helpers/temporal-env';
 import { pollingLatency } from './cases/polling';
@@ -21,7 +20,7 @@ import type { BenchContext } from './context';
 import { costFromHistories } from './cost';
 import { runParked } from './parked';
 import { goalsTable, report } from './report';
-import { BENCH_API_KEY, BENCH_RATE_PER_MINUTE, SIZES, type Size } from './sizes';
+import { BENCH_STACK_KEYS, SIZES, type Size } from './sizes';
 import { startTrivialWorker } from './throughput';
 import { webhookTap } from './webhook-tap';
 
@@ -42,16 +41,7 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
     timeScale: 0.1,
     workflowBundle: await workflowBundle(),
     log: () => undefined,
-    apiKeys: [
-      {
-        name: 'bench',
-        owner: 'bench',
-        sha256: hashApiKey(BENCH_API_KEY),
-        scopes: ['read', 'write', 'events'],
-        ratePerMinute: BENCH_RATE_PER_MINUTE,
-      },
-    ],
-    ratePerMinute: BENCH_RATE_PER_MINUTE,
+    ...BENCH_STACK_KEYS,
   });
   const tap = await webhookTap(stack.apiUrl);
   const trivial = await startTrivialWorker(env.nativeConnection, namespace, env.client);

@@ -2,11 +2,10 @@
 //   npx tsx bench/starts-run.ts [--unloaded 60] [--starts 300] [--concurrency 50]
 // Same stack as `npm run bench` (dev server, simulators at timeScale 0.1, worker, API behind the tap).
 import { loadavg } from 'node:os';
-import { hashApiKey } from '../api/auth';
 import { startSandboxStack } from '../sandbox/stack';
 import { startDevServer, workflowBundle } from '../test/helpers/temporal-env';
 import { startsCase } from './cases/starts';
-import { SIZES, BENCH_API_KEY, BENCH_RATE_PER_MINUTE } from './sizes';
+import { SIZES, BENCH_STACK_KEYS } from './sizes';
 import { webhookTap } from './webhook-tap';
 
 async function main(): Promise<void> {
@@ -28,16 +27,7 @@ async function main(): Promise<void> {
     timeScale: 0.1,
     workflowBundle: await workflowBundle(),
     log: () => undefined,
-    apiKeys: [
-      {
-        name: 'bench',
-        owner: 'bench',
-        sha256: hashApiKey(BENCH_API_KEY),
-        scopes: ['read', 'write', 'events'],
-        ratePerMinute: BENCH_RATE_PER_MINUTE,
-      },
-    ],
-    ratePerMinute: BENCH_RATE_PER_MINUTE,
+    ...BENCH_STACK_KEYS,
   });
   const tap = await webhookTap(stack.apiUrl);
   const problems: string[] = [];

@@ -30,7 +30,7 @@ import { batchNotFound, batchStatus, readBatch, readBatchItems } from '../batch-
 import { executeUpdate } from '../execute-update';
 import { canonicalHash, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
-import { IdempotencyKeyHeader } from '../schemas';
+import { parseCreateRequest } from '../create-request';
 import { withTemporalDeadline } from '../temporal-deadline';
 
 export interface BatchesDeps {
@@ -68,16 +68,11 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
   const { client } = deps;
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = deps.startBatchBody.safeParse(req.body);
-    if (!parsed.success) throw validationProblem(parsed.error);
-    const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
-    if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
+    const { body, idempotencyKey } = parseCreateRequest(deps.startBatchBody, req);
     const apiKey = res.locals.apiKey as ApiKey;
-    const callback = await callbackTargetFor(deps.callbacks, apiKey, parsed.data.callbackUrl);
-    const bodyHash = canonicalHash(parsed.data);
-    const storeKey = idempotencyKey.data
-      ? `batch\n${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}`
-      : undefined;
+    const callback = await callbackTargetFor(deps.callbacks, apiKey, body.callbackUrl);
+    const bodyHash = canonicalHash(body);
+    const storeKey = idempotencyKey ? `batch\n${apiKey.owner}\n${apiKey.name}\n${idempotencyKey}` : undefined;
     if (storeKey) {
       const claim = await deps.idempotency.claim(storeKey, bodyHash);
       if (!claim.claimed) {
@@ -111,7 +106,7 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
       workflowId: batchWorkflowId(apiKey.owner, batchId),
     };
     try {
-      await startBatch(ref, apiKey, parsed.data.items as BatchItem[], parsed.data.itemConcurrency, callback);
+      await startBatch(ref, apiKey, body.items as BatchItem[], body.itemConcurrency, callback);
     } catch (err) {
       if (storeKey) await deps.idempotency.release(storeKey);
       throw err;
@@ -123,10 +118,10 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
       .json({
         id: encodeBatchId(ref.owner, ref.batchId),
         status: 'RUNNING',
-        totalItems: parsed.data.items.length,
+        totalItems: body.items.length,
         counts: {
-          total: parsed.data.items.length,
-          pending: parsed.data.items.length,
+          total: body.items.length,
+          pending: body.items.length,
           running: 0,
           done: 0,
           byStatus: {},

@@ -10,8 +10,9 @@ import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback
 import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
-import { problem, validationProblem } from '../problem';
-import { IdempotencyKeyHeader, parsePreferWait, type RequestSchemas } from '../schemas';
+import { problem } from '../problem';
+import { parseCreateRequest } from '../create-request';
+import { parsePreferWait, type RequestSchemas } from '../schemas';
 import { findRecentResult, startOrJoinCheck } from '../start-check';
 import { executeUpdate } from '../execute-update';
 import type { balanceCheck } from '../../workflows';
@@ -46,13 +47,10 @@ export function createChecksRouter(deps: ChecksDeps): Router {
   const { client } = deps;
 
   router.post('/', requireScope('write'), async (req, res) => {
-    const parsed = deps.startCheckBody.safeParse(req.body);
-    if (!parsed.success) throw validationProblem(parsed.error);
-    const idempotencyKey = IdempotencyKeyHeader.safeParse(req.get('idempotency-key'));
-    if (!idempotencyKey.success) throw validationProblem(idempotencyKey.error, 'header', 'idempotency-key');
+    const { body, idempotencyKey } = parseCreateRequest(deps.startCheckBody, req);
     const wait = parsePreferWait(req.get('prefer'));
     const apiKey = res.locals.apiKey as ApiKey;
-    const { maxAgeSeconds, callbackUrl, ...question } = parsed.data;
+    const { maxAgeSeconds, callbackUrl, ...question } = body;
     const callback = await callbackTargetFor(deps.callbacks, apiKey, callbackUrl);
     const input: BalanceCheckInput = {
       ...question,
@@ -62,10 +60,8 @@ export function createChecksRouter(deps: ChecksDeps): Router {
       ...(callback ? { callback } : {}),
     };
 
-    const bodyHash = canonicalHash(parsed.data);
-    const storeKey = idempotencyKey.data
-      ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey.data}`
-      : undefined;
+    const bodyHash = canonicalHash(body);
+    const storeKey = idempotencyKey ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey}` : undefined;
     if (storeKey) {
       const claim = await deps.idempotency.claim(storeKey, bodyHash);
       if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
@@ -147,9 +143,12 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     const description = await describeCheck(client, ref);
     if (description.status.name !== 'RUNNING') throw finished(description.status.name);
     try {
-      await executeUpdate(client, client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId), withdrawCallerUpdate, [
-        ref.callerId,
-      ]);
+      await executeUpdate(
+        client,
+        client.workflow.getHandle<typeof balanceCheck>(ref.workflowId, ref.runId),
+        withdrawCallerUpdate,
+        [ref.callerId],
+      );
     } catch (err) {
       const type =
         err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure

@@ -123,8 +123,14 @@ describe('Worker Versioning: a deploy keeps parked checks on the version that st
       deployment: { deploymentName, buildId },
     });
     workers.set(buildId, { worker, running: worker.run() });
-    // The version exists once its first poll reached the server.
-    await waitFor(async () => Boolean(await describeVersion(buildId)), 20_000, 200);
+    // The version is ready once its workflow, activity and Nexus pollers all reached the server: one
+    // still missing a queue type cannot become current (FAILED_PRECONDITION: missing active task queues).
+    await waitFor(
+      async () =>
+        ((await describeVersion(buildId)).workerDeploymentVersionInfo?.taskQueueInfos?.length ?? 0) >= 3,
+      20_000,
+      200,
+    );
   }
   /** `temporal worker deployment set-current-version --deployment-name … --build-id …` */
   const setCurrent = (buildId: string) =>
