@@ -68,6 +68,25 @@ describe('callback events in the OpenAPI document', () => {
       callbackBody(event({ type: 'balance_check.timed_out', answer: answer('TIMED_OUT') })),
       callbackBody(event({ type: 'balance_check.canceled', answer: answer('CANCELED') })),
       callbackBody(event({ type: 'balance_check.not_supported', answer: answer('NOT_SUPPORTED') })),
+      callbackBody({
+        eventKey: 'batch-done',
+        type: 'balance_check_batch.completed',
+        occurredAt: '2026-11-29T06:10:00.000Z',
+        batch: {
+          owner: 'test',
+          batchId: RUN,
+          status: 'COMPLETED',
+          totalItems: 2,
+          counts: {
+            total: 2,
+            pending: 0,
+            running: 0,
+            done: 2,
+            byStatus: { COMPLETED: 1, FAILED: 1 },
+            byDecision: { SUFFICIENT: 1 },
+          },
+        },
+      }),
     ];
     assert.deepEqual(new Set(bodies.map((b) => b.type)), new Set(CALLBACK_EVENT_TYPES));
     for (const body of bodies) assert.deepEqual(violations(body), [], JSON.stringify(body));
