@@ -7,6 +7,7 @@
 // again, which the workflow id's single-flight makes harmless.
 import { createHash } from 'node:crypto';
 import { CappedMap } from './capped-map';
+import { problem } from './problem';
 
 export type IdempotencyRecord =
   { state: 'in-progress'; bodyHash: string } | { state: 'done'; bodyHash: string; checkId: string };
@@ -87,6 +88,45 @@ function publicRecord(entry: Entry): IdempotencyRecord {
 }
 
 /** SHA-256 of the validated body as canonical JSON (sorted keys), so key order and spacing don't matter. */
+/**
+ * Store key of an Idempotency-Key. The owner comes first: the store caps its records per owner (the text
+ * before the first newline), so one owner's keys can never evict another's.
+ */
+export function idempotencyStoreKey(
+  operation: 'check' | 'batch',
+  owner: string,
+  keyName: string,
+  idempotencyKey: string,
+): string {
+  return operation === 'check'
+    ? `${owner}\n${keyName}\n${idempotencyKey}`
+    : `${owner}\nbatch\n${keyName}\n${idempotencyKey}`;
+}
+
+/**
+ * A claim that found a record: the same body may be replayed once the first request is done; another
+ * body is a 422, a request still in progress a 409 to retry in a second. Returns the recorded id.
+ */
+export function replayableId(record: IdempotencyRecord, bodyHash: string): string {
+  if (record.bodyHash !== bodyHash)
+    throw problem(
+      422,
+      'idempotency-key-reused',
+      'This Idempotency-Key was used with a different request body',
+      'Use a new Idempotency-Key for a different request',
+    );
+  if (record.state === 'in-progress')
+    throw problem(
+      409,
+      'idempotency-in-progress',
+      'A request with this Idempotency-Key is still being processed',
+      undefined,
+      {},
+      { 'Retry-After': '1' },
+    );
+  return record.checkId;
+}
+
 export function canonicalHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }

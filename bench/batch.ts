@@ -6,6 +6,8 @@
 import type { Client } from '@temporalio/client';
 import { batchPageWorkflowId } from '../contracts/batch';
 import { decodeBatchId } from '../api/batch-id';
+import { decodeCheckId } from '../api/check-id';
+import { costOfHistory } from './cost';
 import { createLogger } from '../observability/logger';
 import { startSandboxStack } from '../sandbox/stack';
 import { sandboxApi } from '../test/helpers/sandbox-api';
@@ -25,10 +27,24 @@ export interface BatchBenchReport {
     runs: number;
     largestRunEvents: number;
     largestRunBytes: number;
+    /** Billable Temporal actions per item: the batch's runs and pages, plus its item checks (sampled). */
+    actionsPerItem: number;
   };
-  singles: { wallS: number; completed: number; providerCallsPerS: number; historyEventsPerCheck: number };
+  singles: {
+    wallS: number;
+    completed: number;
+    providerCallsPerS: number;
+    historyEventsPerCheck: number;
+    /** Billable Temporal actions per check (sampled). */
+    actionsPerCheck: number;
+  };
   workerRssMiB: number;
 }
+
+/** Item checks and single checks whose histories are read for actions per check. */
+const ACTION_SAMPLE = 200;
+/** Single checks in flight from the bench at once, as a payment service would pace its own starts. */
+const SINGLES_IN_FLIGHT = 200;
 
 const SIZES = { smoke: { items: 12, rate: 20 }, full: { items: 10_000, rate: 200 } } as const;
 
@@ -78,9 +94,11 @@ export async function runBatchBench(
 
     // 2) n single checks through the API
     since = Date.now();
-    const started = await Promise.all(
-      Array.from({ length: n }, (_, i) => api('POST', '/v1/balance-checks', item(i, 200_000))),
+    const started = await inPool(n, SINGLES_IN_FLIGHT, (i) =>
+      api('POST', '/v1/balance-checks', item(i, 200_000)),
     );
+    if (started.some((s) => s.status !== 202))
+      throw new Error(`single: ${started.find((s) => s.status !== 202)!.status}`);
     const ids = started.map((s) => s.body.id as string);
     let completed = 0;
     for (const id of ids) {
@@ -95,10 +113,18 @@ export async function runBatchBench(
     }
     const singlesWallS = (Date.now() - since) / 1000;
     const singleCalls = providerCalls(since);
-    const first = decodeCheckIdRef(started[0]!.body);
-    const singleEvents = first
-      ? (await env.client.workflow.getHandle(first.workflowId, first.runId).describe()).historyLength
-      : 0;
+    const single = await checkCost(env.client, sample(ids));
+    const itemIds: string[] = [];
+    for (let cursor: string | undefined = '0'; cursor && itemIds.length < ACTION_SAMPLE;) {
+      const page = (await api('GET', `/v1/balance-check-batches/${created.body.id}/items?cursor=${cursor}`))
+        .body as { items: { checkId?: string }[]; nextCursor?: string };
+      for (const it of page.items) if (it.checkId) itemIds.push(it.checkId);
+      cursor = page.nextCursor;
+    }
+    const items = await checkCost(env.client, itemIds.slice(0, ACTION_SAMPLE));
+    log(
+      `actions: batch ${history.actions} + ${items.actions.toFixed(1)} per item check; single ${single.actions.toFixed(1)}`,
+    );
     const report: BatchBenchReport = {
       items: n,
       rateLimit: rate,
@@ -111,12 +137,14 @@ export async function runBatchBench(
         runs: history.runs,
         largestRunEvents: history.largestRunEvents,
         largestRunBytes: history.largestRunBytes,
+        actionsPerItem: history.actions / n + items.actions,
       },
       singles: {
         wallS: singlesWallS,
         completed,
         providerCallsPerS: singleCalls / singlesWallS,
-        historyEventsPerCheck: singleEvents,
+        historyEventsPerCheck: single.events,
+        actionsPerCheck: single.actions,
       },
       workerRssMiB: process.memoryUsage().rss / 2 ** 20,
     };
@@ -128,8 +156,39 @@ export async function runBatchBench(
   }
 }
 
-function decodeCheckIdRef(view: { workflowId?: string; runId?: string }) {
-  return view.workflowId && view.runId ? { workflowId: view.workflowId, runId: view.runId } : undefined;
+/** Runs `task(0..n-1)` with at most `width` in flight; results in index order. */
+async function inPool<T>(n: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const out = new Array<T>(n);
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      const i = next++;
+      out[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, n) }, lane));
+  return out;
+}
+
+/** Up to ACTION_SAMPLE ids spread evenly over the list. */
+function sample(ids: string[]): string[] {
+  const step = Math.max(1, Math.floor(ids.length / ACTION_SAMPLE));
+  return ids.filter((_, i) => i % step === 0).slice(0, ACTION_SAMPLE);
+}
+
+/** Mean history events and billable actions of the checks with these public ids. */
+async function checkCost(client: Client, checkIds: string[]) {
+  let events = 0;
+  let actions = 0;
+  for (const id of checkIds) {
+    const ref = decodeCheckId(id);
+    if (!ref) throw new Error(`not a check id: ${id}`);
+    const row = costOfHistory(id, await client.workflow.getHandle(ref.workflowId, ref.runId).fetchHistory());
+    events += row.events;
+    actions += row.actions;
+  }
+  const k = Math.max(1, checkIds.length);
+  return { events: events / k, actions: actions / k };
 }
 
 /** History events and bytes of the batch workflow (every run) and its pages (item checks excluded). */
@@ -139,7 +198,9 @@ async function batchHistory(client: Client, id: string) {
     const d = await client.workflow.getHandle(workflowId, runId).describe();
     return { events: d.historyLength, bytes: d.historySize ?? 0 };
   };
-  const total = { events: 0, bytes: 0, runs: 0, largestRunEvents: 0, largestRunBytes: 0 };
+  const total = { events: 0, bytes: 0, runs: 0, largestRunEvents: 0, largestRunBytes: 0, actions: 0 };
+  const actions = async (workflowId: string, runId?: string) =>
+    costOfHistory(workflowId, await client.workflow.getHandle(workflowId, runId).fetchHistory()).actions;
   for await (const run of client.workflow.list({ query: `WorkflowId = "${ref.workflowId}"` })) {
     const r = await describe(ref.workflowId, run.runId);
     total.runs++;
@@ -147,12 +208,14 @@ async function batchHistory(client: Client, id: string) {
     total.bytes += r.bytes;
     total.largestRunEvents = Math.max(total.largestRunEvents, r.events);
     total.largestRunBytes = Math.max(total.largestRunBytes, r.bytes);
+    total.actions += await actions(ref.workflowId, run.runId);
   }
   for (let page = 0; ; page++) {
     const p = await describe(batchPageWorkflowId(ref.workflowId, page)).catch(() => undefined);
     if (!p) break;
     total.events += p.events;
     total.bytes += p.bytes;
+    total.actions += await actions(batchPageWorkflowId(ref.workflowId, page));
   }
   return total;
 }

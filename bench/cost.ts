@@ -21,10 +21,14 @@ export function costFromHistories(dir = join(__dirname, '..', 'test', 'histories
     );
 }
 
+const LISTED_ONLY = new Set(['markers', 'childStarts', 'externalSignals']);
+
 /**
  * Billable actions of one history: workflow start, every activity attempt, timers, signals, updates,
- * search-attribute upserts (TemporalChangeVersion upserts of patched() included). Markers are listed,
- * not counted (patch markers are not billed; this workflow runs no local activities).
+ * search-attribute upserts (TemporalChangeVersion upserts of patched() included). A child's start and a
+ * signal to another workflow are billed once, in the history that starts or receives them: the parent's
+ * initiating events are listed, not counted, like markers (patch markers are not billed; this workflow
+ * runs no local activities).
  */
 export function costOfHistory(scenario: string, h: temporal.api.history.v1.IHistory): CostRow {
   const d: Record<string, number> = {
@@ -34,21 +38,25 @@ export function costOfHistory(scenario: string, h: temporal.api.history.v1.IHist
     signals: 0,
     updates: 0,
     upserts: 0,
+    childStarts: 0,
+    externalSignals: 0,
     markers: 0,
   };
   for (const e of h.events ?? []) {
     const t = temporal.api.enums.v1.EventType[e.eventType ?? 0] ?? String(e.eventType);
-    if (t.includes('WORKFLOW_EXECUTION_STARTED')) d.start!++;
+    if (t === 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED') d.start!++;
     else if (t.includes('ACTIVITY_TASK_STARTED'))
       d.activityAttempts! += e.activityTaskStartedEventAttributes?.attempt ?? 1;
     else if (t.includes('TIMER_STARTED')) d.timers!++;
-    else if (t.includes('WORKFLOW_EXECUTION_SIGNALED')) d.signals!++;
+    else if (t === 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED') d.signals!++;
     else if (t.includes('UPDATE_ACCEPTED')) d.updates!++;
     else if (t.includes('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')) d.upserts!++;
+    else if (t.includes('START_CHILD_WORKFLOW_EXECUTION_INITIATED')) d.childStarts!++;
+    else if (t.includes('SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED')) d.externalSignals!++;
     else if (t.includes('MARKER_RECORDED')) d.markers!++;
   }
   const actions = Object.entries(d)
-    .filter(([k]) => k !== 'markers')
+    .filter(([k]) => !LISTED_ONLY.has(k))
     .reduce((a, [, v]) => a + v, 0);
   return { scenario, events: h.events?.length ?? 0, actions, detail: d };
 }

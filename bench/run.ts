@@ -8,8 +8,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startSandboxStack } from '../sandbox/stack';
-import { startDevServer, workflowBundle } from '../test/helpers/temporal-env';
 import { pollingLatency } from './cases/polling';
 import { providerCallsCase } from './cases/provider-calls';
 import { startsCase } from './cases/starts';
@@ -20,9 +18,9 @@ import type { BenchContext } from './context';
 import { costFromHistories } from './cost';
 import { runParked } from './parked';
 import { goalsTable, report } from './report';
-import { BENCH_STACK_KEYS, SIZES, type Size } from './sizes';
+import { SIZES, type Size } from './sizes';
+import { startBenchStack } from './stack';
 import { startTrivialWorker } from './throughput';
-import { webhookTap } from './webhook-tap';
 
 export { costFromHistories } from './cost';
 
@@ -32,24 +30,13 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
   const cfg = SIZES[size];
   const t0 = Date.now();
   const loadBefore = loadavg();
-  const env = await startDevServer();
-  const namespace = env.namespace ?? 'default';
-  const stack = await startSandboxStack({
-    client: env.client,
-    connection: env.nativeConnection,
-    namespace,
-    timeScale: 0.1,
-    workflowBundle: await workflowBundle(),
-    log: () => undefined,
-    ...BENCH_STACK_KEYS,
-  });
-  const tap = await webhookTap(stack.apiUrl);
+  const bench = await startBenchStack();
+  const { env, namespace, stack, tap } = bench;
   const trivial = await startTrivialWorker(env.nativeConnection, namespace, env.client);
   const problems: string[] = [];
   const ctx: BenchContext = { env, namespace, stack, tap, cfg, log, problems };
   try {
-    for (const sim of Object.values(stack.simulators))
-      sim.setWebhookTarget({ url: `${tap.url}/webhooks/${sim.provider}` });
+    bench.webhooksTo(tap.url);
 
     // P1 unloaded: one at a time, real then trivial, each check's history broken into steps.
     const unloaded = {
@@ -85,8 +72,7 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
 
     const starts = await startsCase(ctx);
 
-    for (const sim of Object.values(stack.simulators))
-      sim.setWebhookTarget({ url: `${stack.apiUrl}/webhooks/${sim.provider}` });
+    bench.webhooksTo(stack.apiUrl);
     const throughput = await throughputCase(ctx);
     const providerCalls = await providerCallsCase(ctx);
 
@@ -127,10 +113,7 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
     return result;
   } finally {
     await trivial.close();
-    tap.server.closeAllConnections();
-    tap.server.close();
-    await stack.close();
-    await env.teardown();
+    await bench.close();
   }
 }
 

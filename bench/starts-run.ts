@@ -2,11 +2,9 @@
 //   npx tsx bench/starts-run.ts [--unloaded 60] [--starts 300] [--concurrency 50]
 // Same stack as `npm run bench` (dev server, simulators at timeScale 0.1, worker, API behind the tap).
 import { loadavg } from 'node:os';
-import { startSandboxStack } from '../sandbox/stack';
-import { startDevServer, workflowBundle } from '../test/helpers/temporal-env';
 import { startsCase } from './cases/starts';
-import { SIZES, BENCH_STACK_KEYS } from './sizes';
-import { webhookTap } from './webhook-tap';
+import { SIZES } from './sizes';
+import { startBenchStack } from './stack';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -18,23 +16,12 @@ async function main(): Promise<void> {
     starts: flag('--starts', 300),
     concurrency: flag('--concurrency', 50),
   };
-  const env = await startDevServer();
-  const namespace = env.namespace ?? 'default';
-  const stack = await startSandboxStack({
-    client: env.client,
-    connection: env.nativeConnection,
-    namespace,
-    timeScale: 0.1,
-    workflowBundle: await workflowBundle(),
-    log: () => undefined,
-    ...BENCH_STACK_KEYS,
-  });
-  const tap = await webhookTap(stack.apiUrl);
+  const bench = await startBenchStack();
+  const { env, namespace, stack, tap } = bench;
   const problems: string[] = [];
   const log = (l: string) => console.log(`[starts] ${l}`);
   try {
-    for (const sim of Object.values(stack.simulators))
-      sim.setWebhookTarget({ url: `${stack.apiUrl}/webhooks/${sim.provider}` });
+    bench.webhooksTo(stack.apiUrl);
     log(
       `load average ${loadavg()
         .map((l) => l.toFixed(2))
@@ -50,10 +37,7 @@ async function main(): Promise<void> {
       JSON.stringify({ cfg: { n1: cfg.startsUnloaded, n: cfg.starts, c: cfg.concurrency }, ...r, problems }),
     );
   } finally {
-    tap.server.closeAllConnections();
-    tap.server.close();
-    await stack.close();
-    await env.teardown();
+    await bench.close();
   }
 }
 

@@ -28,7 +28,7 @@ import { decodeBatchId, encodeBatchId, type BatchRef } from '../batch-id';
 import { BatchItemsQuery, type BatchSchemas } from '../batch-schemas';
 import { batchNotFound, batchStatus, readBatch, readBatchItems } from '../batch-view';
 import { executeUpdate } from '../execute-update';
-import { canonicalHash, type IdempotencyStore } from '../idempotency';
+import { canonicalHash, idempotencyStoreKey, replayableId, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
 import { parseCreateRequest } from '../create-request';
 import { withTemporalDeadline } from '../temporal-deadline';
@@ -57,9 +57,14 @@ function batchRefParam(req: Request, res: Response): BatchRef {
  * With an Idempotency-Key the batch id derives from (owner, key name, key): a retry after a failure
  * mid-delivery finds the same batch workflow and delivers the pages still missing.
  */
-function batchIdFor(storeKey: string | undefined): string {
-  if (!storeKey) return randomUUID();
-  const h = createHash('sha256').update(`batch\n${storeKey}`).digest('hex');
+function batchIdFor(
+  key: { owner: string; keyName: string; idempotencyKey: string } | undefined | '',
+): string {
+  if (!key) return randomUUID();
+  // The hashed text is the one batch ids have always derived from, so a retry across a deploy finds its batch.
+  const h = createHash('sha256')
+    .update(`batch\nbatch\n${key.owner}\n${key.keyName}\n${key.idempotencyKey}`)
+    .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
@@ -72,26 +77,13 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
     const apiKey = res.locals.apiKey as ApiKey;
     const callback = await callbackTargetFor(deps.callbacks, apiKey, body.callbackUrl);
     const bodyHash = canonicalHash(body);
-    const storeKey = idempotencyKey ? `batch\n${apiKey.owner}\n${apiKey.name}\n${idempotencyKey}` : undefined;
+    const storeKey = idempotencyKey
+      ? idempotencyStoreKey('batch', apiKey.owner, apiKey.name, idempotencyKey)
+      : undefined;
     if (storeKey) {
       const claim = await deps.idempotency.claim(storeKey, bodyHash);
       if (!claim.claimed) {
-        if (claim.record.bodyHash !== bodyHash)
-          throw problem(
-            422,
-            'idempotency-key-reused',
-            'This Idempotency-Key was used with a different request body',
-          );
-        if (claim.record.state === 'in-progress')
-          throw problem(
-            409,
-            'idempotency-in-progress',
-            'A request with this Idempotency-Key is still being processed',
-            undefined,
-            {},
-            { 'Retry-After': '1' },
-          );
-        const ref = decodeBatchId(claim.record.checkId)!;
+        const ref = decodeBatchId(replayableId(claim.record, bodyHash))!;
         res.set('Idempotent-Replayed', 'true');
         return void res
           .status(202)
@@ -99,7 +91,9 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
           .json(await readBatch(client, ref));
       }
     }
-    const batchId = batchIdFor(storeKey);
+    const batchId = batchIdFor(
+      idempotencyKey && { owner: apiKey.owner, keyName: apiKey.name, idempotencyKey },
+    );
     const ref: BatchRef = {
       owner: apiKey.owner,
       batchId,

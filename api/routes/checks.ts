@@ -9,7 +9,13 @@ import { requireScope, type ApiKey } from '../auth';
 import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback-target';
 import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
-import { canonicalHash, type IdempotencyRecord, type IdempotencyStore } from '../idempotency';
+import {
+  canonicalHash,
+  idempotencyStoreKey,
+  replayableId,
+  type IdempotencyRecord,
+  type IdempotencyStore,
+} from '../idempotency';
 import { problem } from '../problem';
 import { parseCreateRequest } from '../create-request';
 import { parsePreferWait, type RequestSchemas } from '../schemas';
@@ -61,7 +67,9 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     };
 
     const bodyHash = canonicalHash(body);
-    const storeKey = idempotencyKey ? `${apiKey.owner}\n${apiKey.name}\n${idempotencyKey}` : undefined;
+    const storeKey = idempotencyKey
+      ? idempotencyStoreKey('check', apiKey.owner, apiKey.name, idempotencyKey)
+      : undefined;
     if (storeKey) {
       const claim = await deps.idempotency.claim(storeKey, bodyHash);
       if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
@@ -95,25 +103,7 @@ export function createChecksRouter(deps: ChecksDeps): Router {
     res: Response,
     wait: number | undefined,
   ) {
-    if (record.bodyHash !== bodyHash) {
-      throw problem(
-        422,
-        'idempotency-key-reused',
-        'This Idempotency-Key was used with a different request body',
-        'Use a new Idempotency-Key for a different request',
-      );
-    }
-    if (record.state === 'in-progress') {
-      throw problem(
-        409,
-        'idempotency-in-progress',
-        'A request with this Idempotency-Key is still being processed',
-        undefined,
-        {},
-        { 'Retry-After': '1' },
-      );
-    }
-    const ref = decodeCheckId(record.checkId)!;
+    const ref = decodeCheckId(replayableId(record, bodyHash))!;
     res.set('Idempotent-Replayed', 'true');
     if (wait) return answerStarted(res, ref, wait);
     const view = await readCheck(client, ref);

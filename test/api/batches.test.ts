@@ -182,6 +182,8 @@ describe('balance check batches (running stack)', () => {
       key,
     );
     assert.equal(other.status, 422);
+    assert.equal(other.body.type, 'https://balance-check.dev/problems/idempotency-key-reused');
+    assert.equal(other.body.detail, 'Use a new Idempotency-Key for a different request');
     await finished(first.id);
     const { items } = await allItems(first.id);
     assert.equal(items.length, 1, 'one batch, one item: the replay started nothing');

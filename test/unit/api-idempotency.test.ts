@@ -8,7 +8,10 @@ import {
   IDEMPOTENCY_TTL_MS,
   canonicalHash,
   createMemoryIdempotencyStore,
+  idempotencyStoreKey,
+  replayableId,
 } from '../../api/idempotency';
+import { HttpProblem } from '../../api/problem';
 
 const clock = (start = 1_000_000) => {
   let t = start;
@@ -96,6 +99,59 @@ describe('idempotency records', () => {
     await grouped.claim('a1', 'h');
     await grouped.claim('a2', 'h');
     assert.equal((await grouped.claim('a1', 'h')).claimed, true);
+  });
+});
+
+describe('idempotency store keys and replays', () => {
+  it('puts the owner first, so batch and check keys of one owner share its cap and never evict another owner', async () => {
+    assert.equal(idempotencyStoreKey('check', 'acme', 'k1', 'idem-1'), 'acme\nk1\nidem-1');
+    assert.equal(idempotencyStoreKey('batch', 'acme', 'k1', 'idem-1'), 'acme\nbatch\nk1\nidem-1');
+    const store = createMemoryIdempotencyStore({ maxEntriesPerOwner: 2 });
+    assert.equal((await store.claim(idempotencyStoreKey('batch', 'b', 'k', 'only'), 'h')).claimed, true);
+    for (const k of ['1', '2', '3']) await store.claim(idempotencyStoreKey('batch', 'a', 'k', k), 'h');
+    assert.equal(
+      (await store.claim(idempotencyStoreKey('batch', 'b', 'k', 'only'), 'h')).claimed,
+      false,
+      "owner b's batch record survives owner a's flood of batch keys",
+    );
+    assert.equal((await store.claim(idempotencyStoreKey('check', 'a', 'k', '1'), 'h')).claimed, true);
+  });
+
+  const problemOf = (f: () => unknown) => {
+    try {
+      f();
+    } catch (err) {
+      assert.ok(err instanceof HttpProblem);
+      return err;
+    }
+    assert.fail('no problem thrown');
+  };
+
+  it('replays a done record with the same body, and names what it recorded', () => {
+    assert.equal(replayableId({ state: 'done', bodyHash: 'h', checkId: 'chk_1' }, 'h'), 'chk_1');
+  });
+
+  it('refuses another body with a 422 and a hint, even while the first request is in progress', () => {
+    for (const record of [
+      { state: 'done' as const, bodyHash: 'h', checkId: 'chk_1' },
+      { state: 'in-progress' as const, bodyHash: 'h' },
+    ]) {
+      const p = problemOf(() => replayableId(record, 'other'));
+      assert.equal(p.problem.status, 422);
+      assert.equal(p.problem.type, 'https://balance-check.dev/problems/idempotency-key-reused');
+      assert.equal(p.problem.title, 'This Idempotency-Key was used with a different request body');
+      assert.equal(p.problem.detail, 'Use a new Idempotency-Key for a different request');
+      assert.deepEqual(p.headers, {});
+    }
+  });
+
+  it('answers a same-body request still in progress with a 409 to retry in a second', () => {
+    const p = problemOf(() => replayableId({ state: 'in-progress', bodyHash: 'h' }, 'h'));
+    assert.equal(p.problem.status, 409);
+    assert.equal(p.problem.type, 'https://balance-check.dev/problems/idempotency-in-progress');
+    assert.equal(p.problem.title, 'A request with this Idempotency-Key is still being processed');
+    assert.equal(p.problem.detail, undefined);
+    assert.deepEqual(p.headers, { 'Retry-After': '1' });
   });
 });
 
