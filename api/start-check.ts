@@ -15,6 +15,7 @@ import {
   TOO_MANY_CALLERS,
   type BalanceCheckInput,
   type BalanceCheckResult,
+  type BalanceCheckRun,
   type CheckQuestion,
 } from '../contracts/balance-check';
 import { batchKey, phaseKey, providerKey, resourceKey, userKey } from '../contracts/search-attributes';
@@ -36,35 +37,77 @@ export function questionFingerprint(question: CheckQuestion): string {
   });
 }
 
+/** How many earlier runs a throttled latest run lets the lookup look at (newest first). */
+const EARLIER_RUNS = 10;
+
+type RecentResult = { ref: CheckRef; result: BalanceCheckResult };
+
+/** The provider refused the refresh because the member was refreshed recently (MX's per-member 429). */
+const throttled = (run: BalanceCheckRun) =>
+  run.status === 'NOT_SUPPORTED' && run.reason?.code === 'REFRESH_THROTTLED';
+
 /**
  * The owner's most recent run of the resource, if it completed within maxAge with status COMPLETED
- * and one of its callers asked the same question: that caller's answer (no provider call).
+ * and one of its callers asked the same question: that caller's answer (no provider call). When that
+ * run was throttled by the provider (NOT_SUPPORTED, REFRESH_THROTTLED: the member was refreshed
+ * recently), the earlier runs within maxAge are looked at too, newest first, through visibility: the
+ * refresh the throttle refers to is one of them. Any other outcome (FAILED, ACTION_REQUIRED, …) stops
+ * the search, so a state change at the provider is never hidden behind an older answer.
  */
 export async function findRecentResult(
   client: Client,
   input: BalanceCheckInput,
   maxAgeSeconds: number,
-): Promise<{ ref: CheckRef; result: BalanceCheckResult } | undefined> {
+): Promise<RecentResult | undefined> {
   const workflowId = balanceCheckWorkflowId(input.provider, input.resource, input.owner);
+  const wanted = questionFingerprint(input);
+  const since = Date.now() - maxAgeSeconds * 1000;
   let description;
   try {
-    description = await withTemporalDeadline(client, () => client.workflow.getHandle<typeof balanceCheck>(workflowId).describe()); // no runId: the latest run
+    description = await withTemporalDeadline(client, () =>
+      client.workflow.getHandle<typeof balanceCheck>(workflowId).describe(),
+    ); // no runId: the latest run
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) return undefined;
     throw err;
   }
   const closedAt = description.closeTime?.getTime();
-  if (description.status.name !== 'COMPLETED' || closedAt === undefined) return undefined;
-  if (Date.now() - closedAt > maxAgeSeconds * 1000) return undefined;
-  const run = await withTemporalDeadline(client, () =>
-    client.workflow.getHandle<typeof balanceCheck>(workflowId, description.runId).result(),
-  );
-  if (run.status !== 'COMPLETED') return undefined;
-  const wanted = questionFingerprint(input);
-  const same = run.callers?.find((c) => !c.withdrawn && questionFingerprint(c.question) === wanted);
-  if (!same) return undefined;
-  const result = answerFor(run, same.callerId)!;
-  return { ref: { workflowId, runId: description.runId, callerId: same.callerId }, result };
+  if (description.status.name !== 'COMPLETED' || closedAt === undefined || closedAt < since) return undefined;
+  const runOf = (runId: string) =>
+    withTemporalDeadline(client, () =>
+      client.workflow.getHandle<typeof balanceCheck>(workflowId, runId).result(),
+    );
+  const answer = (run: BalanceCheckRun, runId: string): RecentResult | undefined => {
+    if (run.status !== 'COMPLETED') return undefined;
+    const same = run.callers?.find((c) => !c.withdrawn && questionFingerprint(c.question) === wanted);
+    return same
+      ? { ref: { workflowId, runId, callerId: same.callerId }, result: answerFor(run, same.callerId)! }
+      : undefined;
+  };
+  const latest = await runOf(description.runId);
+  if (!throttled(latest)) return answer(latest, description.runId);
+  for (const runId of await earlierRuns(client, workflowId, description.runId, since)) {
+    const run = await runOf(runId);
+    const found = answer(run, runId);
+    if (found) return found;
+    if (run.status !== 'COMPLETED' && !throttled(run)) return undefined;
+  }
+  return undefined;
+}
+
+/** Closed runs of this workflow id since `since`, newest first, the latest one left out (visibility). */
+async function earlierRuns(client: Client, workflowId: string, latestRunId: string, since: number) {
+  if (/["\\]/.test(workflowId)) return [];
+  const runs: { runId: string; closedAt: number }[] = [];
+  await withTemporalDeadline(client, async () => {
+    const query = `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed" AND CloseTime >= "${new Date(since).toISOString()}"`;
+    for await (const w of client.workflow.list({ query, pageSize: EARLIER_RUNS + 1 })) {
+      if (w.runId !== latestRunId && w.closeTime)
+        runs.push({ runId: w.runId, closedAt: w.closeTime.getTime() });
+      if (runs.length >= EARLIER_RUNS) break;
+    }
+  });
+  return runs.sort((a, b) => b.closedAt - a.closedAt).map((r) => r.runId);
 }
 
 const JOIN_ATTEMPTS = 20;
@@ -96,16 +139,21 @@ export async function startOrJoinCheck(
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     try {
-      const joined = await executeUpdate(client, client.workflow.getHandle<typeof balanceCheck>(workflowId), joinCheckUpdate, [
-        {
-          callerId,
-          requestedBy: input.requestedBy,
-          accountIds: input.accountIds,
-          fundingAccountId: input.fundingAccountId,
-          requiredAmount: input.requiredAmount,
-          ...(input.callback ? { callback: input.callback } : {}),
-        },
-      ]);
+      const joined = await executeUpdate(
+        client,
+        client.workflow.getHandle<typeof balanceCheck>(workflowId),
+        joinCheckUpdate,
+        [
+          {
+            callerId,
+            requestedBy: input.requestedBy,
+            accountIds: input.accountIds,
+            fundingAccountId: input.fundingAccountId,
+            requiredAmount: input.requiredAmount,
+            ...(input.callback ? { callback: input.callback } : {}),
+          },
+        ],
+      );
       return { workflowId, runId: joined.runId, callerId };
     } catch (err) {
       const type =

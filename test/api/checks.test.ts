@@ -180,6 +180,33 @@ describe('balance-checks API (running stack)', () => {
     assert.equal(sim.refreshStarts(`${USER}:MBR-connected`), starts + 1);
   });
 
+  it('maxAgeSeconds after a throttled refresh: the earlier completed answer, not a second 429 at the provider', async () => {
+    const sim = stack.simulators.mx!;
+    sim.injectFault('check_balance', { status: 429, times: 1 });
+    const refused = await api('POST', '/v1/balance-checks', mx('MBR-connected'), { prefer: 'wait=25' });
+    assert.equal(refused.status, 200, JSON.stringify(refused.body));
+    assert.deepEqual(
+      [refused.body.result.status, refused.body.result.reason?.code],
+      ['NOT_SUPPORTED', 'REFRESH_THROTTLED'],
+    );
+    const calls = sim.callLog().length;
+    // The latest run is the throttled one; the run before it (another question, COMPLETED) is passed
+    // over; the one before that answered this question and is still within maxAge.
+    const res = await api('POST', '/v1/balance-checks', mx('MBR-connected', { maxAgeSeconds: 300 }));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.headers.get('x-balance-check-reused'), 'true');
+    assert.equal(res.body.id, connectedId);
+    assert.equal(res.body.result.status, 'COMPLETED');
+    assert.equal(sim.callLog().length, calls, 'no request reached the provider');
+    // Too old for the caller: a new refresh, not the earlier answer.
+    const young = await api('POST', '/v1/balance-checks', mx('MBR-connected', { maxAgeSeconds: 0 }), {
+      prefer: 'wait=25',
+    });
+    assert.equal(young.headers.get('x-balance-check-reused'), null);
+    assert.notEqual(young.body.id, connectedId);
+    assert.equal(young.body.result.status, 'COMPLETED');
+  });
+
   it('Idempotency-Key: same key + same body → same check (replayed); different body → 422; bad key → 422', async () => {
     const key = { 'idempotency-key': `idem-${Date.now()}` };
     const first = await api('POST', '/v1/balance-checks', mx('MBR-no-webhook'), key);
