@@ -111,8 +111,11 @@ async function runningPageItems(client: Client, ref: BatchRef, page: number): Pr
   );
   try {
     return await query(client, () => handle.query(pageItemsQuery));
-  } catch {
-    // It finished between the batch's answer and this query.
+  } catch (err) {
+    // It finished between the batch's answer and this query: its result holds the items. A page still
+    // running is not waited for (its result would hold the request until the deadline): the 503 stands.
+    const closed = await withTemporalDeadline(client, () => handle.describe()).catch(() => undefined);
+    if (closed?.status.name !== 'COMPLETED') throw err;
     return (await withTemporalDeadline(client, () => handle.result())).items;
   }
 }

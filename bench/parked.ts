@@ -14,6 +14,7 @@ import { CHECK_PHASES, type BalanceCheckInput } from '../contracts/balance-check
 import { startOrJoinCheck } from '../api/start-check';
 import { MX_SANDBOX_ANSWERS, MX_SANDBOX_CHALLENGES } from '../providers/mx/sandbox';
 import { startSandboxStack } from '../sandbox/stack';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../config/worker';
 import { workflowBundle } from '../test/helpers/temporal-env';
 import { scenario } from '../test/reliability/scenarios';
 import { answerChallengesUpdate } from '../workflows/definitions';
@@ -88,7 +89,8 @@ export async function runParked(
       TASK_QUEUE: PARKED_TASK_QUEUE,
       WORKFLOW_CODE_PATH: codePath,
       WORKER_IDENTITY: 'bench-parked-worker',
-      ...(opts.maxCachedWorkflows ? { MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows) } : {}),
+      // The worker's own default unless the run sets one (worker/main.ts: WORKER_MAX_CACHED_WORKFLOWS).
+      MAX_CACHED_WORKFLOWS: String(opts.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS),
     } as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

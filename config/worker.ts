@@ -2,6 +2,9 @@
 // keys have their own loaders (createProviderRegistry, loadTemporalSettings, loadCodecKeys).
 import { z } from 'zod';
 
+/** The worker's workflow cache when WORKER_MAX_CACHED_WORKFLOWS is unset (the bench's P4 worker uses it too). */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
 const WorkerEnv = z.object({
   NODE_ENV: z.string().optional(),
   /** host:port Core serves Prometheus /metrics on; `off` disables it. */
@@ -18,7 +21,7 @@ const WorkerEnv = z.object({
    * on MFA: 1,094 MiB with 1000 cached, 520 MiB with 500; docs/BENCHMARKS.md P4). Evicted checks replay
    * their short history when their answer or webhook comes.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(DEFAULT_MAX_CACHED_WORKFLOWS),
 });
 
 export interface WorkerSettings {
