@@ -32,7 +32,7 @@ export function report(r: BenchResult, notes: string[] = []): string {
     '# Benchmarks',
     '',
     `Produced by \`npm run bench -- --size ${r.size}\` on ${r.finishedAt} (wall time ${(r.wallMs / 1000).toFixed(0)} s).`,
-    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, shared with other agents' runs: load average (1/5/15 min) ${load(r.loadBefore)} at the start, ${load(r.loadAfter)} at the end. Node ${process.version}, @temporalio/* ${version}, Temporal CLI dev server (SQLite in memory), simulators at timeScale 0.1. Absolute times on this box say little; the ratios against the trivial workflow measured in the same run are what count.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load average (1/5/15 min) ${load(r.loadBefore)} at the start, ${load(r.loadAfter)} at the end. Node ${process.version}, @temporalio/* ${version}, ${r.server ?? 'Temporal CLI dev server (SQLite in memory)'}, simulators at timeScale 0.1. Absolute times on this box say little; the ratios against the trivial workflow measured in the same run are what count.`,
     '',
     '## Goals (issue #15), one run',
     '',

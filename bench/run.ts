@@ -106,6 +106,7 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
       cost,
       problems,
       loadBefore,
+      server: benchServer(),
       loadAfter: loadavg(),
       wallMs: Date.now() - t0,
       finishedAt: new Date().toISOString(),
@@ -116,6 +117,13 @@ export async function runBench(size: Size, log: (l: string) => void = console.lo
     await trivial.close();
     await bench.close();
   }
+}
+
+/** Which Temporal server the run used (TEST_TEMPORAL=cluster: the PostgreSQL cluster of scripts/cluster.ts). */
+function benchServer(): string {
+  return process.env.TEST_TEMPORAL === 'cluster'
+    ? 'Temporal Server 1.29.1 cluster (frontend, history, matching, worker processes; PostgreSQL 15)'
+    : 'Temporal CLI dev server (SQLite in memory)';
 }
 
 /** Findings that explain the figures (profiles, bounds), kept by hand beside the bench. */
