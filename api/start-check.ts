@@ -39,6 +39,8 @@ export function questionFingerprint(question: CheckQuestion): string {
 
 /** How many earlier runs a throttled latest run lets the lookup look at (newest first). */
 const EARLIER_RUNS = 10;
+/** How long the lookup of earlier runs may take before the request goes on without it. */
+const VISIBILITY_DEADLINE_MS = 500;
 
 type RecentResult = { ref: CheckRef; result: BalanceCheckResult };
 
@@ -87,7 +89,8 @@ export async function findRecentResult(
   const latest = await runOf(description.runId);
   if (!throttled(latest)) return answer(latest, description.runId);
   for (const runId of await earlierRuns(client, workflowId, description.runId, since)) {
-    const run = await runOf(runId);
+    const run = await runOf(runId).catch(() => undefined);
+    if (!run) return undefined; // unreadable now: start a refresh rather than fail the request
     const found = answer(run, runId);
     if (found) return found;
     if (run.status !== 'COMPLETED' && !throttled(run)) return undefined;
@@ -95,18 +98,30 @@ export async function findRecentResult(
   return undefined;
 }
 
-/** Closed runs of this workflow id since `since`, newest first, the latest one left out (visibility). */
+/**
+ * Closed runs of this workflow id since `since`, newest first, the latest one left out (visibility).
+ * Visibility is rate-limited per namespace (the server's frontend.namespaceRPS.visibility, 10/s by
+ * default) and may lag: when it refuses, is slow or errs, the answer is "none", and the request starts a
+ * refresh as it would without the fallback — never a 503.
+ */
 async function earlierRuns(client: Client, workflowId: string, latestRunId: string, since: number) {
   if (/["\\]/.test(workflowId)) return [];
   const runs: { runId: string; closedAt: number }[] = [];
-  await withTemporalDeadline(client, async () => {
-    const query = `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed" AND CloseTime >= "${new Date(since).toISOString()}"`;
+  const query = `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed" AND CloseTime >= "${new Date(since).toISOString()}"`;
+  const list = async () => {
     for await (const w of client.workflow.list({ query, pageSize: EARLIER_RUNS + 1 })) {
-      if (w.runId !== latestRunId && w.closeTime)
-        runs.push({ runId: w.runId, closedAt: w.closeTime.getTime() });
+      // The query's CloseTime bound is the store's; it is checked here again, as the rule is ours.
+      const closedAt = w.closeTime?.getTime();
+      if (w.runId !== latestRunId && closedAt !== undefined && closedAt >= since)
+        runs.push({ runId: w.runId, closedAt });
       if (runs.length >= EARLIER_RUNS) break;
     }
-  });
+  };
+  try {
+    await withTemporalDeadline(client, list, VISIBILITY_DEADLINE_MS);
+  } catch {
+    return [];
+  }
   return runs.sort((a, b) => b.closedAt - a.closedAt).map((r) => r.runId);
 }
 
