@@ -10,8 +10,7 @@ import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback
 import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import {
-  canonicalHash,
-  idempotencyStoreKey,
+  claimIdempotencyKey,
   replayableId,
   type IdempotencyRecord,
   type IdempotencyStore,
@@ -66,14 +65,14 @@ export function createChecksRouter(deps: ChecksDeps): Router {
       ...(callback ? { callback } : {}),
     };
 
-    const bodyHash = canonicalHash(body);
-    const storeKey = idempotencyKey
-      ? idempotencyStoreKey('check', apiKey.owner, apiKey.name, idempotencyKey)
-      : undefined;
-    if (storeKey) {
-      const claim = await deps.idempotency.claim(storeKey, bodyHash);
-      if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
-    }
+    const { storeKey, bodyHash, record } = await claimIdempotencyKey(
+      deps.idempotency,
+      'check',
+      apiKey,
+      idempotencyKey,
+      body,
+    );
+    if (record) return replayCheck(record, bodyHash, res, wait);
     let ref: CheckRef;
     try {
       const recent =
