@@ -4,7 +4,6 @@
 // variant per provider) plus the caller's own reference.
 import { z } from 'zod';
 import { MAX_BATCH_ITEMS, MAX_SCHEDULED_ITEMS } from '../contracts/batch';
-import { CHECK_STATUSES } from '../contracts/balance-check';
 import type { AnyProviderRegistration } from '../providers/registration';
 import { providerQuestion } from './schemas';
 
@@ -139,7 +138,16 @@ export const BatchViewSchema = z.object({
 export const BatchItemViewSchema = z.object({
   index: z.number().int(),
   reference: z.string(),
-  status: z.enum(['PENDING', 'RUNNING', ...CHECK_STATUSES]),
+  status: z.enum([
+    'PENDING',
+    'RUNNING',
+    'COMPLETED',
+    'FAILED',
+    'ACTION_REQUIRED',
+    'NOT_SUPPORTED',
+    'TIMED_OUT',
+    'CANCELED',
+  ]),
   checkId: z.string().optional().describe('GET /v1/balance-checks/{checkId} for the full answer'),
   decision: z.enum(['SUFFICIENT', 'INSUFFICIENT', 'UNKNOWN']).optional(),
   reasonCode: z.string().optional(),

@@ -104,24 +104,6 @@ export function idempotencyStoreKey(
 }
 
 /**
- * Claims the request's Idempotency-Key, if it has one: the store key and the body's hash for what
- * follows, and the record when the key was already claimed (then `replayableId` decides).
- */
-export async function claimIdempotencyKey(
-  store: IdempotencyStore,
-  operation: 'check' | 'batch',
-  apiKey: { owner: string; name: string },
-  idempotencyKey: string | undefined,
-  body: unknown,
-): Promise<{ storeKey?: string; bodyHash: string; record?: IdempotencyRecord }> {
-  const bodyHash = canonicalHash(body);
-  if (!idempotencyKey) return { bodyHash };
-  const storeKey = idempotencyStoreKey(operation, apiKey.owner, apiKey.name, idempotencyKey);
-  const claim = await store.claim(storeKey, bodyHash);
-  return { storeKey, bodyHash, ...(claim.claimed ? {} : { record: claim.record }) };
-}
-
-/**
  * A claim that found a record: the same body may be replayed once the first request is done; another
  * body is a 422, a request still in progress a 409 to retry in a second. Returns the recorded id.
  */

@@ -1,7 +1,7 @@
 // Response schemas (zod) mirroring contracts/balance-check.ts: the OpenAPI document is generated from
 // them, and the contract test validates real responses against that document.
 import { z } from 'zod';
-import { CHECK_PHASES, CHECK_STATUSES } from '../contracts/balance-check';
+import { CHECK_PHASES } from '../contracts/balance-check';
 
 const Provider = z.string().describe('The provider the check ran at (one the API admits)');
 const Instant = z.string().describe('ISO 8601 date-time');
@@ -62,7 +62,16 @@ export const CheckViewSchema = z.object({
   workflowId: z.string(),
   runId: z.string(),
   status: z
-    .enum(['RUNNING', 'CANCELING', ...CHECK_STATUSES])
+    .enum([
+      'RUNNING',
+      'CANCELING',
+      'COMPLETED',
+      'FAILED',
+      'ACTION_REQUIRED',
+      'NOT_SUPPORTED',
+      'TIMED_OUT',
+      'CANCELED',
+    ])
     .describe('RUNNING while the check runs; then the result status'),
   phase: Phase.nullable().optional(),
   challenges: z

@@ -28,7 +28,7 @@ import { decodeBatchId, encodeBatchId, type BatchRef } from '../batch-id';
 import { BatchItemsQuery, type BatchSchemas } from '../batch-schemas';
 import { batchNotFound, batchStatus, readBatch, readBatchItems } from '../batch-view';
 import { executeUpdate } from '../execute-update';
-import { claimIdempotencyKey, replayableId, type IdempotencyStore } from '../idempotency';
+import { canonicalHash, idempotencyStoreKey, replayableId, type IdempotencyStore } from '../idempotency';
 import { problem, validationProblem } from '../problem';
 import { parseCreateRequest } from '../create-request';
 import { withTemporalDeadline } from '../temporal-deadline';
@@ -76,20 +76,20 @@ export function createBatchesRouter(deps: BatchesDeps): Router {
     const { body, idempotencyKey } = parseCreateRequest(deps.startBatchBody, req);
     const apiKey = res.locals.apiKey as ApiKey;
     const callback = await callbackTargetFor(deps.callbacks, apiKey, body.callbackUrl);
-    const { storeKey, bodyHash, record } = await claimIdempotencyKey(
-      deps.idempotency,
-      'batch',
-      apiKey,
-      idempotencyKey,
-      body,
-    );
-    if (record) {
-      const ref = decodeBatchId(replayableId(record, bodyHash))!;
-      res.set('Idempotent-Replayed', 'true');
-      return void res
-        .status(202)
-        .set('Location', location(ref))
-        .json(await readBatch(client, ref));
+    const bodyHash = canonicalHash(body);
+    const storeKey = idempotencyKey
+      ? idempotencyStoreKey('batch', apiKey.owner, apiKey.name, idempotencyKey)
+      : undefined;
+    if (storeKey) {
+      const claim = await deps.idempotency.claim(storeKey, bodyHash);
+      if (!claim.claimed) {
+        const ref = decodeBatchId(replayableId(claim.record, bodyHash))!;
+        res.set('Idempotent-Replayed', 'true');
+        return void res
+          .status(202)
+          .set('Location', location(ref))
+          .json(await readBatch(client, ref));
+      }
     }
     const batchId = batchIdFor(
       idempotencyKey && { owner: apiKey.owner, keyName: apiKey.name, idempotencyKey },

@@ -10,7 +10,8 @@ import { callbackTargetFor, type CallbackApiConfig } from '../callbacks/callback
 import { decodeCheckId, encodeCheckId, type CheckRef } from '../check-id';
 import { awaitResult, describeCheck, doneView, notFound, readCheck, runningView } from '../check-view';
 import {
-  claimIdempotencyKey,
+  canonicalHash,
+  idempotencyStoreKey,
   replayableId,
   type IdempotencyRecord,
   type IdempotencyStore,
@@ -65,14 +66,14 @@ export function createChecksRouter(deps: ChecksDeps): Router {
       ...(callback ? { callback } : {}),
     };
 
-    const { storeKey, bodyHash, record } = await claimIdempotencyKey(
-      deps.idempotency,
-      'check',
-      apiKey,
-      idempotencyKey,
-      body,
-    );
-    if (record) return replayCheck(record, bodyHash, res, wait);
+    const bodyHash = canonicalHash(body);
+    const storeKey = idempotencyKey
+      ? idempotencyStoreKey('check', apiKey.owner, apiKey.name, idempotencyKey)
+      : undefined;
+    if (storeKey) {
+      const claim = await deps.idempotency.claim(storeKey, bodyHash);
+      if (!claim.claimed) return replayCheck(claim.record, bodyHash, res, wait);
+    }
     let ref: CheckRef;
     try {
       const recent =
